@@ -1,0 +1,27 @@
+// `npm test`: unit and engine-integration tests (node:test through tsx), then the
+// extension suite inside a real VS Code when the harness is available.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, existsSync } from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const files = (dir) =>
+  existsSync(path.join(root, dir))
+    ? readdirSync(path.join(root, dir)).filter((f) => f.endsWith('.test.ts')).sort().map((f) => path.join(dir, f))
+    : [];
+
+const only = process.argv[2]; // optional: unit | integration | vscode
+let failed = false;
+const run = (cmd, args) => {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) failed = true;
+};
+
+if (!only || only === 'unit' || only === 'integration') {
+  const tests = [...(only !== 'integration' ? files('test/unit') : []), ...(only !== 'unit' ? files('test/integration') : [])];
+  run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...tests]);
+}
+if ((!only || only === 'vscode') && existsSync(path.join(root, 'scripts', 'test-vscode.mjs'))) {
+  run(process.execPath, [path.join(root, 'scripts', 'test-vscode.mjs')]);
+}
+process.exit(failed ? 1 : 0);

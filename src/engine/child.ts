@@ -1,0 +1,62 @@
+import * as path from 'node:path';
+import type { EngineToHost, HostToEngine } from '../protocol';
+import { loadExperiment, formatProblem, ExperimentError } from './config';
+import { RUN_FILES } from './run/runDirectory';
+import { runTrainJob, runDirOf } from './jobs/trainJob';
+import type { JobListener } from './jobs/runRecorder';
+
+/**
+ * The engine as a child process of the extension (child_process.fork of dist/engine.js):
+ * the host sends one `train` message, may send `stop`, and receives the run's events,
+ * log lines and a final `done` (src/protocol/engineIpc.ts).
+ */
+function send(message: EngineToHost): void {
+  process.send?.(message);
+}
+
+let stop = false;
+let busy = false;
+
+const listener: JobListener = {
+  onEvent: (event) => send({ kind: 'event', event }),
+  log: (level, message) => send({ kind: 'log', level, message }),
+  stopRequested: () => stop,
+};
+
+async function train(request: Extract<HostToEngine, { kind: 'train' }>): Promise<void> {
+  busy = true;
+  try {
+    const overrides = [...request.overrides];
+    if (request.outDir) overrides.push(`output.dir=${JSON.stringify(path.resolve(request.outDir))}`);
+    if (request.backend) overrides.push(`engine.backend=${request.backend}`);
+    const config = request.resumeDir
+      ? await loadExperiment(path.join(request.resumeDir, RUN_FILES.config), request.backend ? [`engine.backend=${request.backend}`] : [])
+      : await loadExperiment(request.experimentPath, overrides, {
+          onProblem: (p) => listener.log(p.severity === 'error' ? 'error' : 'warn', formatProblem(request.experimentPath, p)),
+        });
+    const { runDir, summary } = await runTrainJob({ config, experimentPath: request.experimentPath, variant: null, resumeDir: request.resumeDir }, listener);
+    send({ kind: 'done', exitCode: summary.status === 'completed' ? 0 : 130, runDir, error: null });
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    send({ kind: 'done', exitCode: e instanceof ExperimentError ? 2 : 1, runDir: runDirOf(e), error: message });
+  } finally {
+    busy = false;
+    // Let the IPC channel flush, then leave.
+    process.disconnect?.();
+  }
+}
+
+process.on('message', (message: HostToEngine) => {
+  if (message.kind === 'stop') {
+    stop = true;
+  } else if (message.kind === 'train' && !busy) {
+    void train(message);
+  }
+});
+// The host owns our lifetime: a closed channel means it went away.
+process.on('disconnect', () => {
+  stop = true;
+});
+process.on('SIGINT', () => {
+  stop = true;
+});

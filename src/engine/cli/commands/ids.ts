@@ -1,0 +1,104 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadExperiment } from '../../config';
+import { loadCatalog } from '../../data/catalog';
+import { loadEmbeddings } from '../../data/embeddings';
+import { loadDataset, alignEmbeddings } from '../../data/dataset';
+import type { EmbeddingMatrix } from '../../data/types';
+import { featurizeCatalog } from '../../features/featurize';
+import { readSemanticIds } from '../../ids/semanticIdsFile';
+import { extendCollisionDigits } from '../../ids/collisionDigit';
+import { initBackend } from '../../tf/backend';
+import { loadModel } from '../../model/modelFile';
+import { RUN_FILES } from '../../run/runDirectory';
+import { writeFileAtomic } from '../../run/atomicWrite';
+import type { SemanticIdRecord } from '../../../protocol';
+import { parseCommand } from '../parse';
+import { EXIT, UsageError } from '../usage';
+
+/**
+ * `semid ids <run-dir> [--items FILE] [--embeddings FILE] [--out FILE]`: IDs from the
+ * run's trained model. Items the run already has keep their IDs; new items get codes
+ * from the model and the next free digit after the run's IDs with the same codes.
+ */
+export async function idsCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommand(
+    args,
+    { items: { type: 'string' }, embeddings: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string' } },
+    ['run-dir'],
+  );
+  const runDir = path.resolve(positionals[0]);
+  if (!fs.existsSync(path.join(runDir, RUN_FILES.model))) throw new UsageError(`${runDir} has no trained model (model/); is it a completed run directory?`);
+  const config = await loadExperiment(path.join(runDir, RUN_FILES.config), [], { checkFiles: false });
+  const existing = await readSemanticIds(path.join(runDir, RUN_FILES.semanticIds));
+
+  const { ids, features } = await itemsToAssign(config, values.items ?? null, values.embeddings ?? null);
+  const runtime = await initBackend((values.backend as typeof config.engine.backend | undefined) ?? config.engine.backend, config.engine.threads);
+  const model = loadModel(runtime.tf, path.join(runDir, RUN_FILES.model));
+  if (model.shape.inputDim !== features.dim) {
+    throw new Error(`the model takes ${model.shape.inputDim}-dim inputs; the given embeddings have ${features.dim}`);
+  }
+  const codes = model.assign(features.data, features.rows);
+  model.dispose();
+
+  const known = new Map<string, number>();
+  existing.ids.forEach((id, i) => known.set(id, i));
+  const levels = existing.levels;
+  const fresh: number[] = [];
+  ids.forEach((id, i) => {
+    if (!known.has(id)) fresh.push(i);
+  });
+  const freshCodes = new Int32Array(fresh.length * levels);
+  fresh.forEach((i, j) => freshCodes.set(codes.subarray(i * levels, (i + 1) * levels), j * levels));
+  const freshDigits = extendCollisionDigits(existing, freshCodes);
+  const digitOf = new Map<number, number>();
+  fresh.forEach((i, j) => digitOf.set(i, freshDigits[j]));
+
+  const lines = ids.map((id, i) => {
+    const at = known.get(id);
+    const sid =
+      at !== undefined
+        ? [...existing.codes.subarray(at * levels, (at + 1) * levels), existing.digits[at]]
+        : [...codes.subarray(i * levels, (i + 1) * levels), digitOf.get(i) as number];
+    const record: SemanticIdRecord = { id, sid };
+    return JSON.stringify(record);
+  });
+  const text = lines.join('\n') + (lines.length ? '\n' : '');
+  if (values.out) writeFileAtomic(path.resolve(values.out), text);
+  else process.stdout.write(text);
+  process.stderr.write(`${ids.length} items: ${ids.length - fresh.length} already in the run, ${fresh.length} new\n`);
+  return EXIT.completed;
+}
+
+async function itemsToAssign(
+  config: Awaited<ReturnType<typeof loadExperiment>>,
+  itemsFile: string | null,
+  embeddingsFile: string | null,
+): Promise<{ ids: string[]; features: EmbeddingMatrix }> {
+  if (!itemsFile && !embeddingsFile) {
+    // The run's own catalog, through the same features it was trained on.
+    const dataset = await loadDataset(config.data);
+    const ids = dataset.catalog.items.map((it) => it.id);
+    const features =
+      dataset.embeddings ??
+      featurizeCatalog(dataset.catalog, { textFields: config.data.text_fields, dim: config.features.dim, seed: config.train.seed }).matrix;
+    return { ids, features };
+  }
+  if (!embeddingsFile) {
+    throw new UsageError(
+      config.data.embeddings
+        ? '--items needs --embeddings: the model reads embeddings, one row per new item'
+        : 'this run featurized its catalog with tf-idf + SVD; new items need --embeddings of the same kind (a saved featurizer is not available yet)',
+    );
+  }
+  const embeddings = await loadEmbeddings(path.resolve(embeddingsFile), { dim: config.data.embedding_dim });
+  if (!itemsFile) {
+    if (!embeddings.ids) throw new UsageError('--embeddings without --items must carry item ids (JSONL objects with "id", or CSV with an id column)');
+    return { ids: embeddings.ids, features: embeddings };
+  }
+  const catalog = await loadCatalog(path.resolve(itemsFile), config.data.id_field);
+  const warnings: string[] = [];
+  const features = alignEmbeddings(embeddingsFile, embeddings, catalog, null, null, warnings);
+  for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+  return { ids: catalog.items.map((it) => it.id), features };
+}

@@ -1,0 +1,67 @@
+import * as path from 'node:path';
+import { loadExperiment, formatProblem } from '../../config';
+import type { BackendRequest } from '../../config/experiment';
+import { runTrainJob, runDirOf } from '../../jobs/trainJob';
+import { RUN_FILES } from '../../run/runDirectory';
+import { TerminalReporter } from '../terminalReporter';
+import { printSummary } from '../summaryTable';
+import { parseCommand } from '../parse';
+import { EXIT, UsageError } from '../usage';
+
+const BACKENDS: BackendRequest[] = ['auto', 'gpu', 'native', 'wasm', 'cpu'];
+
+export async function trainCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommand(
+    args,
+    {
+      set: { type: 'string', multiple: true },
+      out: { type: 'string' },
+      resume: { type: 'string' },
+      backend: { type: 'string' },
+    },
+    ['experiment.yaml'],
+  );
+  const experimentPath = path.resolve(positionals[0]);
+  if (values.backend !== undefined && !BACKENDS.includes(values.backend as BackendRequest)) {
+    throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, got '${values.backend}'`);
+  }
+  const overrides = [...(values.set ?? [])];
+  if (values.out !== undefined) overrides.push(`output.dir=${JSON.stringify(path.resolve(values.out))}`);
+  if (values.backend !== undefined) overrides.push(`engine.backend=${values.backend}`);
+
+  const resumeDir = values.resume !== undefined ? path.resolve(values.resume) : null;
+  // A resumed run continues with the configuration it was started with.
+  const config = resumeDir
+    ? await loadExperiment(path.join(resumeDir, RUN_FILES.config), values.backend !== undefined ? [`engine.backend=${values.backend}`] : [])
+    : await loadExperiment(experimentPath, overrides, { onProblem: (p) => process.stderr.write(`${formatProblem(experimentPath, p)}\n`) });
+
+  const reporter = new TerminalReporter();
+  let interrupts = 0;
+  const onSigint = (): void => {
+    interrupts++;
+    if (interrupts === 1) {
+      reporter.log('warn', 'interrupt: stopping after this step and saving a checkpoint (Ctrl-C again to quit at once)');
+      reporter.requestStop();
+    } else {
+      process.exit(EXIT.interrupted);
+    }
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  try {
+    const { runDir, summary } = await runTrainJob({ config, experimentPath, variant: null, resumeDir }, reporter);
+    printSummary(summary, process.stderr);
+    if (summary.status === 'interrupted') {
+      process.stderr.write(`interrupted; continue with: semid train ${positionals[0]} --resume ${runDir}\n`);
+    }
+    process.stdout.write(`${runDir}\n`);
+    return summary.status === 'completed' ? EXIT.completed : EXIT.interrupted;
+  } catch (e) {
+    const runDir = runDirOf(e);
+    if (runDir) process.stderr.write(`run failed; its directory: ${runDir}\n`);
+    throw e;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+}

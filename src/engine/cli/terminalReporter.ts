@@ -1,0 +1,94 @@
+import type { EngineEvent } from '../../protocol';
+import type { JobListener } from '../jobs/runRecorder';
+
+/**
+ * Shows a training job on stderr: a one-line progress bar on a terminal, plain lines
+ * (one per ~10 s) when stderr is a file or a pipe. stdout stays for results.
+ */
+export class TerminalReporter implements JobListener {
+  private stop = false;
+  private lastLoss = '';
+  private lastPlain = 0;
+  private barShown = false;
+
+  constructor(private readonly stream: NodeJS.WriteStream = process.stderr) {}
+
+  get isTty(): boolean {
+    return Boolean(this.stream.isTTY);
+  }
+
+  requestStop(): void {
+    this.stop = true;
+  }
+
+  stopRequested(): boolean {
+    return this.stop;
+  }
+
+  log(level: 'info' | 'warn' | 'error', message: string): void {
+    this.clearBar();
+    const prefix = level === 'info' ? '' : `${level}: `;
+    this.stream.write(`${prefix}${message}\n`);
+  }
+
+  onEvent(event: EngineEvent): void {
+    switch (event.type) {
+      case 'run_started':
+        this.log('info', `run ${event.run_dir}: ${event.items} items x ${event.input_dim} dims, ${event.levels} levels of [${event.codebook_size.join(', ')}] codes, ${event.total_steps} steps${event.resumed_from_step !== null ? ` (resuming at ${event.resumed_from_step})` : ''}`);
+        break;
+      case 'losses':
+        this.lastLoss = `loss ${fmt(event.total)} recon ${fmt(event.recon)}` + (event.collab !== null ? ` collab ${fmt(event.collab)}` : '');
+        break;
+      case 'progress':
+        this.progress(event);
+        break;
+      case 'dead_codes':
+        if (!this.isTty) this.log('info', `step ${event.step}: ${event.codes.length} dead codes at level ${event.level} (${event.action})`);
+        break;
+      case 'pairs':
+        this.log('info', `pairs: ${event.kept} of ${event.candidates} candidate pairs kept (${event.criterion}${event.threshold !== null ? ` >= ${fmt(event.threshold)}` : ''}) from ${event.contexts} contexts`);
+        break;
+      case 'run_finished':
+        this.clearBar();
+        break;
+      default:
+        break;
+    }
+  }
+
+  private progress(e: Extract<EngineEvent, { type: 'progress' }>): void {
+    const frac = e.total_steps > 0 ? e.step / e.total_steps : 1;
+    const text = `step ${e.step}/${e.total_steps} epoch ${e.epoch + 1}/${e.epochs} ${e.steps_per_second.toFixed(1)} steps/s ETA ${duration(e.eta_seconds)} ${this.lastLoss}`;
+    if (this.isTty) {
+      const width = 24;
+      const filled = Math.round(frac * width);
+      const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
+      const columns = this.stream.columns ?? 120;
+      this.stream.write(`\r${`${bar} ${(frac * 100).toFixed(0).padStart(3)}% ${text}`.slice(0, columns - 1)}\x1b[K`);
+      this.barShown = true;
+    } else if (Date.now() - this.lastPlain >= 10_000 || e.step === e.total_steps) {
+      this.lastPlain = Date.now();
+      this.stream.write(`${text}\n`);
+    }
+  }
+
+  private clearBar(): void {
+    if (this.barShown) {
+      this.stream.write('\r\x1b[K');
+      this.barShown = false;
+    }
+  }
+}
+
+function fmt(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  return Math.abs(x) >= 100 ? x.toFixed(1) : x.toPrecision(4);
+}
+
+export function duration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '?';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}

@@ -1,0 +1,106 @@
+/**
+ * The experiment file (design §2): its resolved shape and every default.
+ * The validator (validate.ts) turns YAML into this, filling defaults and making
+ * relative paths absolute (relative to the experiment file's folder).
+ */
+
+export type PairCriterion = 'llr' | 'npmi' | 'pmi' | 'count' | 'none';
+export type BackendRequest = 'auto' | 'gpu' | 'native' | 'wasm' | 'cpu';
+export type OptimizerName = 'adam' | 'adamw' | 'adagrad';
+
+export interface ExperimentConfig {
+  name: string;
+  data: {
+    items: string;
+    id_field: string;
+    text_fields: string[];
+    embeddings: string | null;
+    embedding_dim: number | null;
+    item_index: string | null;
+    interactions: string | null;
+  };
+  features: { method: 'tfidf-svd'; dim: number; fuse: 'cooccurrence'[] };
+  model: {
+    encoder: number[];
+    latent_dim: number;
+    levels: number;
+    /** One size per level once resolved (a single number in the file is repeated). */
+    codebook_size: number[];
+    beta: number;
+  };
+  train: {
+    epochs: number;
+    batch_size: number;
+    optimizer: OptimizerName;
+    lr: number;
+    weight_decay: number;
+    seed: number;
+    kmeans_init: boolean;
+  };
+  collab: {
+    weight: number;
+    temperature: number;
+    target: 'latent' | 'quantized';
+    pairs_per_step: number;
+    pairs: {
+      window: number;
+      min_count: number;
+      criterion: PairCriterion;
+      threshold: number | null;
+      max_per_item: number | null;
+    };
+  };
+  dead_codes: { reinit: boolean; window: number; min_usage: number };
+  balance: { weight: number; temperature: number };
+  engine: { backend: BackendRequest; threads: number | null };
+  output: { dir: string };
+  variants: Record<string, Record<string, unknown>>;
+  grid: Record<string, unknown[]>;
+}
+
+/** Defaults of every key but `name` (required). Paths stay relative until resolved. */
+export function defaultConfig(): Omit<ExperimentConfig, 'name'> {
+  return {
+    data: {
+      items: 'items.jsonl',
+      id_field: 'id',
+      text_fields: ['title'],
+      embeddings: null,
+      embedding_dim: null,
+      item_index: null,
+      interactions: null,
+    },
+    features: { method: 'tfidf-svd', dim: 256, fuse: [] },
+    model: { encoder: [512, 256, 128], latent_dim: 32, levels: 3, codebook_size: [256, 256, 256], beta: 0.25 },
+    train: { epochs: 200, batch_size: 1024, optimizer: 'adam', lr: 0.001, weight_decay: 0, seed: 0, kmeans_init: true },
+    collab: {
+      weight: 0,
+      temperature: 0.1,
+      target: 'quantized',
+      pairs_per_step: 512,
+      pairs: { window: 5, min_count: 2, criterion: 'llr', threshold: null, max_per_item: null },
+    },
+    dead_codes: { reinit: false, window: 200, min_usage: 1 },
+    balance: { weight: 0, temperature: 1 },
+    engine: { backend: 'auto', threads: null },
+    output: { dir: 'runs' },
+    variants: {},
+    grid: {},
+  };
+}
+
+/** Default threshold of each criterion when `collab.pairs.threshold` is null (design §2). */
+export function defaultThreshold(criterion: PairCriterion, minCount: number): number {
+  switch (criterion) {
+    case 'llr':
+      return 10.83;
+    case 'npmi':
+      return 0.1;
+    case 'pmi':
+      return 1.0;
+    case 'count':
+      return minCount;
+    case 'none':
+      return -Infinity;
+  }
+}

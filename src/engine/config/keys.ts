@@ -1,0 +1,351 @@
+/**
+ * Every key of the experiment file (design §2), described once. The validator, the
+ * JSON Schema, hover docs and completion in the extension all read this table, so a
+ * key added here is documented, validated and completed everywhere.
+ *
+ * A key whose `active` is false is accepted and validated but the engine ignores it
+ * yet; `issue` names the piece of work that makes it active. To activate a key, set
+ * `active: true` on its line (nothing else changes).
+ */
+
+export type KeyKind =
+  | 'string'
+  | 'int'
+  | 'number'
+  | 'bool'
+  | 'enum'
+  | 'path'
+  | 'int-list'
+  | 'string-list'
+  | 'enum-list'
+  /** One positive integer, or a list of them (one per level): `model.codebook_size`. */
+  | 'sizes'
+  /** A mapping whose contents have their own rules (`variants`, `grid`). */
+  | 'map';
+
+/** A value as it can appear in YAML/JSON. */
+export type KeyValue = string | number | boolean | null | number[] | string[] | Record<string, unknown>;
+
+export interface KeySpec {
+  /** Dotted path, e.g. `collab.pairs.window`. */
+  readonly path: string;
+  readonly kind: KeyKind;
+  /** The default written the way a user would write it in the file. */
+  readonly default: KeyValue;
+  /** `null` is a valid value (and usually the default). */
+  readonly nullable?: boolean;
+  readonly required?: boolean;
+  /** Numeric bounds; for lists they apply to each element. */
+  readonly min?: number;
+  readonly max?: number;
+  /** `min` itself is excluded (lr > 0). */
+  readonly exclusiveMin?: boolean;
+  /** Allowed values of `enum` / `enum-list` keys. */
+  readonly values?: readonly string[];
+  /** Regular expression (source) a `string` must match. */
+  readonly pattern?: string;
+  readonly maxLength?: number;
+  /** Lists: fewest elements. */
+  readonly minItems?: number;
+  /** A file path, relative to the experiment file's folder, that must exist when checked. */
+  readonly mustExist?: boolean;
+  /** One or two sentences for hover docs and completion. */
+  readonly description: string;
+  /** False: accepted and validated, ignored by the engine until `issue` lands. */
+  readonly active: boolean;
+  /** The piece of work that adds (or added) the key. */
+  readonly issue?: string;
+}
+
+export interface SectionSpec {
+  readonly path: string;
+  readonly description: string;
+}
+
+const SEED = 'seed method';
+
+/** Names that become folder names: no separators, no leading dot. */
+export const SAFE_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]*$';
+
+export const SECTIONS: readonly SectionSpec[] = [
+  { path: 'data', description: 'Where the items, their embeddings and the user interactions come from.' },
+  { path: 'features', description: 'How item features are made when there are no precomputed embeddings.' },
+  { path: 'model', description: 'The RQ-VAE: encoder/decoder sizes, latent size and the residual codebooks.' },
+  { path: 'train', description: 'Optimisation: epochs, batch size, optimizer, learning rate and seed.' },
+  { path: 'collab', description: 'Collaborative (PLUM-style InfoNCE) term over co-occurring item pairs.' },
+  { path: 'collab.pairs', description: 'How co-occurring item pairs are mined from the training sequences.' },
+  { path: 'dead_codes', description: 'Detection (and optional re-initialisation) of codes nobody uses.' },
+  { path: 'balance', description: 'Switch-Transformer style load-balancing loss over the codes of each level.' },
+  { path: 'engine', description: 'Which TensorFlow.js backend runs the training, and with how many threads.' },
+  { path: 'output', description: 'Where run directories are written.' },
+];
+
+export const KEYS: readonly KeySpec[] = [
+  {
+    path: 'name', kind: 'string', default: null, required: true, pattern: SAFE_NAME_PATTERN, maxLength: 100, active: true,
+    description: 'Name of the experiment (letters, digits, `.`, `_`, `-`). Runs go to `<output.dir>/<name>/<run-id>/`.',
+  },
+
+  // data
+  {
+    path: 'data.items', kind: 'path', default: 'items.jsonl', mustExist: true, active: true,
+    description:
+      'The item catalog: `.jsonl`, `.json` (object keyed by id, or array), `.csv`, `.tsv` or a RecBole `.text` file. ' +
+      'Relative to this file\'s folder.',
+  },
+  {
+    path: 'data.id_field', kind: 'string', default: 'id', active: true,
+    description: 'The catalog\'s item-id column or key (for RecBole `.text`, e.g. `item_id:token`).',
+  },
+  {
+    path: 'data.text_fields', kind: 'string-list', default: ['title'], active: true,
+    description: 'Catalog fields the featurizer reads when there are no embeddings (joined in this order).',
+  },
+  {
+    path: 'data.embeddings', kind: 'path', default: null, nullable: true, mustExist: true, active: true,
+    description:
+      'Precomputed item embeddings, row i = item i: `.npy` (float32/float16), raw little-endian `.f32` ' +
+      '(needs `embedding_dim`) or `.jsonl`/`.csv` rows. `null`: features are computed from `text_fields`.',
+  },
+  {
+    path: 'data.embedding_dim', kind: 'int', default: null, nullable: true, min: 1, active: true,
+    description: 'Width of each embedding row; required for raw `.f32` files (the file has no header).',
+  },
+  {
+    path: 'data.item_index', kind: 'path', default: null, nullable: true, mustExist: true, active: true,
+    description:
+      'RecBole `.item2index` (TSV catalog id -> index): maps catalog ids to embedding rows and interaction indices.',
+  },
+  {
+    path: 'data.interactions', kind: 'path', default: null, nullable: true, mustExist: true, active: true,
+    description:
+      'User histories in time order: `"user i1 i2 ..."` `.txt`, RecBole `.inter` (with its `.train`/`.valid`/`.test` ' +
+      'siblings), or JSON `{user: [items]}`. Needed for the collaborative term and evaluation.',
+  },
+
+  // features
+  {
+    path: 'features.method', kind: 'enum', default: 'tfidf-svd', values: ['tfidf-svd'], active: true,
+    description: 'Featurizer used when `data.embeddings` is null: TF-IDF over the text fields, reduced by truncated SVD.',
+  },
+  {
+    path: 'features.dim', kind: 'int', default: 256, min: 1, active: true,
+    description: 'Width of the computed feature vectors (SVD components).',
+  },
+  {
+    path: 'features.fuse', kind: 'enum-list', default: [], values: ['cooccurrence'], active: false, issue: SEED,
+    description: 'Extra feature blocks appended to the item vectors: `cooccurrence` (from the interactions).',
+  },
+
+  // model
+  {
+    path: 'model.encoder', kind: 'int-list', default: [512, 256, 128], min: 1, active: true,
+    description: 'Hidden layer sizes of the encoder; the decoder mirrors them. `[]`: a single linear map.',
+  },
+  {
+    path: 'model.latent_dim', kind: 'int', default: 32, min: 1, active: true,
+    description: 'Width of the latent vector z that the codebooks quantize.',
+  },
+  {
+    path: 'model.levels', kind: 'int', default: 3, min: 1, max: 8, active: true,
+    description: 'Number of residual quantization levels (codes per semantic ID, before the collision digit).',
+  },
+  {
+    path: 'model.codebook_size', kind: 'sizes', default: 256, min: 1, active: true,
+    description: 'Codes per level: one number (the same for every level) or a list with one size per level.',
+  },
+  {
+    path: 'model.beta', kind: 'number', default: 0.25, min: 0, active: true,
+    description: 'Weight of the commitment term beta ||r - sg(e)||^2.',
+  },
+
+  // train
+  {
+    path: 'train.epochs', kind: 'int', default: 200, min: 1, active: true,
+    description: 'Passes over the catalog.',
+  },
+  {
+    path: 'train.batch_size', kind: 'int', default: 1024, min: 1, active: true,
+    description: 'Items per training step.',
+  },
+  {
+    path: 'train.optimizer', kind: 'enum', default: 'adam', values: ['adam', 'adamw', 'adagrad'], active: true,
+    description: 'Optimizer: `adam`, `adamw` (decoupled weight decay) or `adagrad`.',
+  },
+  {
+    path: 'train.lr', kind: 'number', default: 0.001, min: 0, exclusiveMin: true, active: true,
+    description: 'Learning rate.',
+  },
+  {
+    path: 'train.weight_decay', kind: 'number', default: 0, min: 0, active: true,
+    description: 'Weight decay (L2 for adam/adagrad, decoupled for adamw). 0 disables it.',
+  },
+  {
+    path: 'train.seed', kind: 'int', default: 0, min: 0, max: 4294967295, active: true,
+    description: 'Seed of every random choice (init, k-means++, shuffles, pair sampling); same seed, same IDs.',
+  },
+  {
+    path: 'train.kmeans_init', kind: 'bool', default: true, active: true,
+    description: 'Initialise each codebook by k-means (k-means++ seeding) on residuals of a sample.',
+  },
+
+  // collab
+  {
+    path: 'collab.weight', kind: 'number', default: 0, min: 0, active: true,
+    description: 'Weight of the collaborative InfoNCE term; 0 disables it. Needs `data.interactions`.',
+  },
+  {
+    path: 'collab.temperature', kind: 'number', default: 0.1, min: 0, exclusiveMin: true, active: true,
+    description: 'Softmax temperature of the InfoNCE term (cosine similarities are divided by it).',
+  },
+  {
+    path: 'collab.target', kind: 'enum', default: 'quantized', values: ['latent', 'quantized'], active: true,
+    description: '`latent`: the term pulls z of paired items together; `quantized`: it acts on q (straight through to the encoder).',
+  },
+  {
+    path: 'collab.pairs_per_step', kind: 'int', default: 512, min: 1, active: true,
+    description: 'Kept pairs drawn per training step for the collaborative term.',
+  },
+  {
+    path: 'collab.pairs.window', kind: 'int', default: 5, min: 0, active: true,
+    description: 'Context size: every window of this many consecutive training items is one context; 0 = the whole sequence.',
+  },
+  {
+    path: 'collab.pairs.min_count', kind: 'int', default: 2, min: 1, active: true,
+    description: 'Fewest contexts a pair must share to be kept.',
+  },
+  {
+    path: 'collab.pairs.criterion', kind: 'enum', default: 'llr', values: ['llr', 'npmi', 'pmi', 'count', 'none'],
+    active: true,
+    description: 'Association score a pair must reach: Dunning `llr` (G^2), `npmi`, `pmi` (natural log), `count`, or `none`.',
+  },
+  {
+    path: 'collab.pairs.threshold', kind: 'number', default: null, nullable: true, active: true,
+    description: 'Minimum score; `null` = the criterion\'s default (llr 10.83, npmi 0.1, pmi 1.0, count = min_count).',
+  },
+  {
+    path: 'collab.pairs.max_per_item', kind: 'int', default: null, nullable: true, min: 1, active: true,
+    description: 'Keep only each item\'s best-scoring pairs (at most this many); `null` = no limit.',
+  },
+
+  // dead codes
+  {
+    path: 'dead_codes.reinit', kind: 'bool', default: false, active: true,
+    description: 'Replace each dead code by a residual of its level drawn from the current batch.',
+  },
+  {
+    path: 'dead_codes.window', kind: 'int', default: 200, min: 1, active: true,
+    description: 'Steps per usage-counting window; codes are checked at the end of each window.',
+  },
+  {
+    path: 'dead_codes.min_usage', kind: 'int', default: 1, min: 0, active: true,
+    description: 'A code used fewer times than this in a window is dead (0 = never).',
+  },
+
+  // balance
+  {
+    path: 'balance.weight', kind: 'number', default: 0, min: 0, active: true,
+    description: 'Weight of the load-balancing loss (1.0 for an even assignment, up to K when one code takes all); 0 disables it.',
+  },
+  {
+    path: 'balance.temperature', kind: 'number', default: 1, min: 0, exclusiveMin: true, active: true,
+    description: 'Temperature T of the soft assignment softmax(-||r - e||^2 / T).',
+  },
+
+  // engine
+  {
+    path: 'engine.backend', kind: 'enum', default: 'auto', values: ['auto', 'gpu', 'native', 'wasm', 'cpu'], active: true,
+    description: 'TensorFlow.js backend: `auto` picks the fastest available (gpu > native > wasm > cpu).',
+  },
+  {
+    path: 'engine.threads', kind: 'int', default: null, nullable: true, min: 1, active: true,
+    description: 'Threads for the wasm/native backends; `null` = the backend\'s default.',
+  },
+
+  // output
+  {
+    path: 'output.dir', kind: 'path', default: 'runs', active: true,
+    description: 'Folder that holds `<name>/<run-id>/` run directories (relative to this file\'s folder).',
+  },
+
+  // sweeps
+  {
+    path: 'variants', kind: 'map', default: {}, active: false, issue: SEED,
+    description: 'Named variants: `name: { dotted.key: value }`, each trained as its own run; `{}` = the file as is.',
+  },
+  {
+    path: 'grid', kind: 'map', default: {}, active: false, issue: SEED,
+    description: 'Sweep grid: `dotted.key: [values]`; one run per element of the product of all lists.',
+  },
+];
+
+const byPath = new Map<string, KeySpec>(KEYS.map((k) => [k.path, k]));
+const sectionByPath = new Map<string, SectionSpec>(SECTIONS.map((s) => [s.path, s]));
+
+/** The spec of a leaf key, or undefined. */
+export function keySpec(path: string): KeySpec | undefined {
+  return byPath.get(path);
+}
+
+/** The spec of a section (a key whose value is a mapping of further keys), or undefined. */
+export function sectionSpec(path: string): SectionSpec | undefined {
+  return sectionByPath.get(path);
+}
+
+/** Direct children of a section ('' = top level): leaf keys and sub-sections, by short name. */
+export function childrenOf(section: string): { name: string; spec: KeySpec | SectionSpec; isSection: boolean }[] {
+  const prefix = section === '' ? '' : `${section}.`;
+  const out: { name: string; spec: KeySpec | SectionSpec; isSection: boolean }[] = [];
+  const direct = (p: string): boolean => p.startsWith(prefix) && !p.slice(prefix.length).includes('.');
+  for (const s of SECTIONS) if (direct(s.path)) out.push({ name: s.path.slice(prefix.length), spec: s, isSection: true });
+  for (const k of KEYS) if (direct(k.path)) out.push({ name: k.path.slice(prefix.length), spec: k, isSection: false });
+  return out;
+}
+
+/** Keys a variant or grid may set (everything but the name and the sweep definitions). */
+export function isSweepableKey(path: string): boolean {
+  const spec = byPath.get(path);
+  return spec !== undefined && spec.kind !== 'map' && path !== 'name';
+}
+
+/** A short English phrase of what a key accepts, for messages: "an integer from 1 to 8". */
+export function describeExpected(spec: KeySpec): string {
+  const range = describeRange(spec);
+  const orNull = spec.nullable ? ' or null' : '';
+  switch (spec.kind) {
+    case 'string':
+      return `a string${orNull}`;
+    case 'path':
+      return `a file path${orNull}`;
+    case 'bool':
+      return `true or false${orNull}`;
+    case 'int':
+      return `an integer${range}${orNull}`;
+    case 'number':
+      return `a number${range}${orNull}`;
+    case 'enum':
+      return `one of ${quoteList(spec.values ?? [])}${orNull}`;
+    case 'int-list':
+      return `a list of integers${range}`;
+    case 'string-list':
+      return 'a list of strings';
+    case 'enum-list':
+      return `a list of ${quoteList(spec.values ?? [])}`;
+    case 'sizes':
+      return `an integer${range}, or a list of them (one per level)`;
+    case 'map':
+      return 'a mapping';
+  }
+}
+
+function describeRange(spec: KeySpec): string {
+  const { min, max } = spec;
+  if (min !== undefined && max !== undefined) return ` from ${min} to ${max}`;
+  if (min !== undefined) return ` ${spec.exclusiveMin ? '>' : '>='} ${min}`;
+  if (max !== undefined) return ` <= ${max}`;
+  return '';
+}
+
+function quoteList(values: readonly string[]): string {
+  return values.map((v) => `'${v}'`).join(', ');
+}

@@ -1,0 +1,293 @@
+/**
+ * The experiment rules, applied to located values whatever their source (file,
+ * `--set`, sweep overrides): per-key type and range, defaults, relative paths made
+ * absolute, rules across keys, data files that must exist, and notes for keys that
+ * are accepted but not active yet.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ExperimentConfig } from './experiment';
+import { checkValue, isPlainObject } from './checkValue';
+import { isSweepableKey, KEYS, keySpec, KeySpec, SAFE_NAME_PATTERN } from './keys';
+import { Entry, Positions, ProblemList, Spot } from './located';
+import { ProblemRange } from './problems';
+import { closest } from './suggest';
+
+export interface ResolveContext {
+  /** Folder that relative paths are relative to (the experiment file's). */
+  baseDir: string;
+  checkFiles: boolean;
+  positions: Positions;
+  problems: ProblemList;
+  /** Where to point at a problem with no key in the file (a missing `name`). */
+  anchor: ProblemRange;
+}
+
+const SAFE_NAME = new RegExp(SAFE_NAME_PATTERN);
+
+/** The resolved config, or null when any error was reported. */
+export function resolveEntries(entries: Map<string, Entry>, ctx: ResolveContext): ExperimentConfig | null {
+  const values = new Map<string, unknown>();
+  const bad = new Set<string>();
+
+  for (const spec of KEYS) {
+    const entry = entries.get(spec.path);
+    if (entry === undefined) {
+      if (spec.required) {
+        ctx.problems.add('error', spec.path, `'${spec.path}' is required (runs go to <output.dir>/<name>/<run-id>/)`, ctx.anchor);
+        bad.add(spec.path);
+      } else {
+        const value = structuredClone(spec.default);
+        values.set(spec.path, spec.kind === 'path' && typeof value === 'string' ? absolute(ctx, value) : value);
+      }
+      continue;
+    }
+    const check = checkValue(spec, entry.value);
+    if (!check.ok) {
+      const spot = check.index === undefined ? entry : ctx.positions.item(entry, check.index);
+      ctx.problems.at(spot, 'error', spec.path, check.message);
+      bad.add(spec.path);
+      continue;
+    }
+    let value = check.value;
+    if (spec.kind === 'path' && typeof value === 'string') value = absolute(ctx, value);
+    if (spec.path === 'variants' && isPlainObject(value)) value = resolveVariants(entry, value, ctx);
+    if (spec.path === 'grid' && isPlainObject(value)) value = resolveGrid(entry, value, ctx);
+    values.set(spec.path, value);
+  }
+
+  crossKeyRules(values, entries, bad, ctx);
+  if (ctx.checkFiles) dataFileRules(values, entries, bad, ctx);
+  notActiveNotes(values, entries, bad, ctx);
+
+  if (ctx.problems.hasErrors()) return null;
+  const root: Record<string, unknown> = {};
+  for (const spec of KEYS) setPath(root, spec.path, values.get(spec.path));
+  // The table and ExperimentConfig describe the same keys (a unit test checks it).
+  return root as unknown as ExperimentConfig;
+}
+
+function absolute(ctx: ResolveContext, p: string): string {
+  return path.resolve(ctx.baseDir, p);
+}
+
+/** Where to report a rule about `key`: its entry, else the anchor. */
+function spotOf(entries: Map<string, Entry>, key: string, ctx: ResolveContext): Spot {
+  return entries.get(key) ?? { node: null, range: ctx.anchor, keyRange: ctx.anchor, origin: null };
+}
+
+function crossKeyRules(values: Map<string, unknown>, entries: Map<string, Entry>, bad: Set<string>, ctx: ResolveContext): void {
+  // codebook_size: one number repeated per level, or exactly one size per level.
+  if (!bad.has('model.levels') && !bad.has('model.codebook_size')) {
+    const levels = values.get('model.levels') as number;
+    const sizes = values.get('model.codebook_size');
+    if (Array.isArray(sizes)) {
+      if (sizes.length !== levels) {
+        ctx.problems.at(
+          spotOf(entries, 'model.codebook_size', ctx),
+          'error',
+          'model.codebook_size',
+          `'model.codebook_size' has ${sizes.length} sizes but 'model.levels' is ${levels}: give one size per level, or one number for all`,
+        );
+        bad.add('model.codebook_size');
+      }
+    } else if (typeof sizes === 'number') {
+      values.set('model.codebook_size', new Array<number>(levels).fill(sizes));
+    }
+  }
+
+  const embeddings = values.get('data.embeddings');
+  if (typeof embeddings === 'string' && isRawF32(embeddings) && values.get('data.embedding_dim') === null && !bad.has('data.embedding_dim')) {
+    ctx.problems.at(
+      spotOf(entries, 'data.embeddings', ctx),
+      'error',
+      'data.embedding_dim',
+      `'data.embedding_dim' is required when 'data.embeddings' is a raw .f32 file (it has no header to read the width from)`,
+    );
+    bad.add('data.embedding_dim');
+  }
+
+  const textFields = values.get('data.text_fields');
+  if (embeddings === null && !bad.has('data.embeddings') && Array.isArray(textFields) && textFields.length === 0) {
+    ctx.problems.at(
+      spotOf(entries, 'data.text_fields', ctx),
+      'error',
+      'data.text_fields',
+      `'data.text_fields' is empty and there are no 'data.embeddings': nothing to make item features from`,
+    );
+  }
+
+  // Rules of keys that are not active yet switch on with them.
+  const noInteractions = values.get('data.interactions') === null && !bad.has('data.interactions');
+  const weight = values.get('collab.weight');
+  if (isActive('collab.weight') && noInteractions && typeof weight === 'number' && weight > 0) {
+    ctx.problems.at(spotOf(entries, 'collab.weight', ctx), 'error', 'collab.weight',
+      `'collab.weight' is ${weight} but there are no 'data.interactions' to mine item pairs from`);
+  }
+  const fuse = values.get('features.fuse');
+  if (isActive('features.fuse') && noInteractions && Array.isArray(fuse) && fuse.includes('cooccurrence')) {
+    ctx.problems.at(spotOf(entries, 'features.fuse', ctx), 'error', 'features.fuse',
+      `'features.fuse' has 'cooccurrence' but there are no 'data.interactions' to count it from`);
+  }
+}
+
+function isRawF32(p: string): boolean {
+  return /\.f32$/i.test(p);
+}
+
+function isActive(key: string): boolean {
+  return keySpec(key)?.active ?? false;
+}
+
+function dataFileRules(values: Map<string, unknown>, entries: Map<string, Entry>, bad: Set<string>, ctx: ResolveContext): void {
+  for (const spec of KEYS) {
+    const value = values.get(spec.path);
+    const entry = entries.get(spec.path);
+    if (!spec.mustExist || typeof value !== 'string' || bad.has(spec.path) || entry?.fromBase) continue;
+    const problem = fileProblem(spec.path, value);
+    if (problem !== null) {
+      ctx.problems.at(spotOf(entries, spec.path, ctx), 'error', spec.path, problem);
+      bad.add(spec.path);
+    }
+  }
+
+  // A raw .f32 file must hold whole rows of embedding_dim float32 values.
+  const embeddings = values.get('data.embeddings');
+  const dim = values.get('data.embedding_dim');
+  if (typeof embeddings === 'string' && isRawF32(embeddings) && typeof dim === 'number' && !bad.has('data.embeddings')) {
+    const bytes = fs.statSync(embeddings).size;
+    if (bytes % (4 * dim) !== 0) {
+      ctx.problems.at(spotOf(entries, entries.has('data.embedding_dim') ? 'data.embedding_dim' : 'data.embeddings', ctx), 'error',
+        'data.embedding_dim',
+        `'data.embedding_dim' is ${dim} but ${embeddings} holds ${bytes} bytes, not a whole number of rows of ${dim} float32 values`);
+    }
+  }
+}
+
+/** Why a data file cannot be used, or null. A RecBole `X.inter` may exist only as its `X.train.inter` sibling. */
+export function fileProblem(key: string, abs: string): string | null {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(abs);
+  } catch {
+    if (key === 'data.interactions' && /\.inter$/i.test(abs) && fs.existsSync(abs.replace(/\.inter$/i, '.train.inter'))) {
+      return null;
+    }
+    return `'${key}': file not found: ${abs}`;
+  }
+  return stat.isDirectory() ? `'${key}' is a folder, not a file: ${abs}` : null;
+}
+
+function notActiveNotes(values: Map<string, unknown>, entries: Map<string, Entry>, bad: Set<string>, ctx: ResolveContext): void {
+  for (const spec of KEYS) {
+    const entry = entries.get(spec.path);
+    if (spec.active || entry === undefined || entry.fromBase || bad.has(spec.path)) continue;
+    if (sameValue(values.get(spec.path), spec.default)) continue;
+    ctx.problems.at(entry, 'info', spec.path,
+      `'${spec.path}' accepted; not active yet (${spec.issue ?? 'a later piece of work'}): training ignores it for now`, 'key');
+  }
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** `variants: { name: { dotted.key: value } }`: names safe for folders, keys known, values valid. */
+function resolveVariants(entry: Entry, value: Record<string, unknown>, ctx: ResolveContext): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const [name, body] of Object.entries(value)) {
+    const spot = ctx.positions.child(entry, name);
+    if (!SAFE_NAME.test(name)) {
+      ctx.problems.at(spot, 'error', 'variants',
+        `variant name '${name}' must be safe for a folder name: letters, digits, '.', '_' and '-', starting with a letter or digit`, 'key');
+    }
+    if (body === null || body === undefined) {
+      out[name] = {};
+      continue;
+    }
+    if (!isPlainObject(body)) {
+      ctx.problems.at(spot, 'error', 'variants', `variant '${name}' must be a mapping of dotted.key: value`);
+      continue;
+    }
+    const resolved: Record<string, unknown> = {};
+    for (const [key, raw] of Object.entries(body)) {
+      const inner = ctx.positions.child(spot, key);
+      const spec = sweepSpec(key, inner, `in variant '${name}'`, ctx);
+      if (spec === null) continue;
+      const v = sweepValue(spec, raw, inner, ctx);
+      if (v.ok) resolved[key] = v.value;
+    }
+    out[name] = resolved;
+  }
+  return out;
+}
+
+/** `grid: { dotted.key: [values] }`: keys known, each list non-empty, each element valid. */
+function resolveGrid(entry: Entry, value: Record<string, unknown>, ctx: ResolveContext): Record<string, unknown[]> {
+  const out: Record<string, unknown[]> = {};
+  for (const [key, list] of Object.entries(value)) {
+    const spot = ctx.positions.child(entry, key);
+    const spec = sweepSpec(key, spot, 'in grid', ctx);
+    if (spec === null) continue;
+    if (!Array.isArray(list) || list.length === 0) {
+      ctx.problems.at(spot, 'error', 'grid', `grid '${key}' must be a non-empty list of values to try`);
+      continue;
+    }
+    const resolved: unknown[] = [];
+    list.forEach((raw, i) => {
+      const v = sweepValue(spec, raw, ctx.positions.item(spot, i), ctx);
+      if (v.ok) resolved.push(v.value);
+    });
+    out[key] = resolved;
+  }
+  return out;
+}
+
+function sweepSpec(key: string, spot: Spot, where: string, ctx: ResolveContext): KeySpec | null {
+  const spec = keySpec(key);
+  if (spec !== undefined && isSweepableKey(key)) return spec;
+  const sweepable = KEYS.filter((k) => isSweepableKey(k.path)).map((k) => k.path);
+  const message =
+    spec !== undefined
+      ? `'${key}' cannot be set ${where}`
+      : `unknown key '${key}' ${where}${hint(closest(key, sweepable))}`;
+  ctx.problems.at(spot, 'error', key, message, 'key');
+  return null;
+}
+
+function sweepValue(spec: KeySpec, raw: unknown, spot: Spot, ctx: ResolveContext): { ok: boolean; value: unknown } {
+  const check = checkValue(spec, raw);
+  if (!check.ok) {
+    ctx.problems.at(check.index === undefined ? spot : ctx.positions.item(spot, check.index), 'error', spec.path, check.message);
+    return { ok: false, value: null };
+  }
+  if (spec.kind !== 'path' || typeof check.value !== 'string') return { ok: true, value: check.value };
+  const abs = absolute(ctx, check.value);
+  const problem = spec.mustExist && ctx.checkFiles ? fileProblem(spec.path, abs) : null;
+  if (problem !== null) ctx.problems.at(spot, 'error', spec.path, problem);
+  return { ok: problem === null, value: abs };
+}
+
+export function hint(suggestion: string | null): string {
+  return suggestion === null ? '' : ` (did you mean '${suggestion}'?)`;
+}
+
+export function getPath(root: unknown, dotted: string): unknown {
+  let cur: unknown = root;
+  for (const part of dotted.split('.')) {
+    if (!isPlainObject(cur)) return undefined;
+    cur = cur[part];
+  }
+  return cur;
+}
+
+function setPath(root: Record<string, unknown>, dotted: string, value: unknown): void {
+  const parts = dotted.split('.');
+  let cur = root;
+  for (const part of parts.slice(0, -1)) {
+    const next = cur[part];
+    if (isPlainObject(next)) cur = next;
+    else cur = cur[part] = {};
+  }
+  cur[parts[parts.length - 1]] = value;
+}

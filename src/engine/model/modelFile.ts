@@ -1,0 +1,22 @@
+import * as fs from 'node:fs';
+import type { TF } from '../tf/types';
+import { Random } from '../util/random';
+import { RqVae, type RqVaeShape } from './rqvae';
+import { writeTensors, readManifest, readTensorsInto } from './tensorFile';
+
+/** model/ in a run directory: the trained encoder, decoder and codebooks. */
+const BASE = 'weights';
+
+export function saveModel(dir: string, model: RqVae, meta: Record<string, unknown>): void {
+  fs.mkdirSync(dir, { recursive: true });
+  writeTensors(dir, BASE, model.namedVariables(), { ...meta, shape: model.shape });
+}
+
+export function loadModel(tf: TF, dir: string): RqVae {
+  const manifest = readManifest(dir, BASE);
+  const shape = manifest.meta.shape as RqVaeShape | undefined;
+  if (!shape || !Array.isArray(shape.codebookSizes)) throw new Error(`${dir}: model manifest has no architecture`);
+  const model = new RqVae(tf, shape, new Random(0));
+  readTensorsInto(tf, dir, BASE, model.namedVariables());
+  return model;
+}

@@ -1,0 +1,103 @@
+import type { TF, Tensor, Variable } from '../tf/types';
+import type { OptimizerName } from '../config/experiment';
+
+/**
+ * Adam, AdamW and Adagrad written out, rather than tf.train's: their whole state is
+ * plain tensors we save in a checkpoint, and the bias corrections are computed in
+ * float64 from the step count, so a resumed run takes bit-identical steps (tf.train's
+ * Adam rebuilds its beta powers differently after setWeights).
+ */
+export interface OptimizerOptions {
+  name: OptimizerName;
+  lr: number;
+  weightDecay: number;
+}
+
+const BETA1 = 0.9;
+const BETA2 = 0.999;
+const EPSILON = 1e-8;
+const ADAGRAD_INITIAL = 0.1;
+
+export class Optimizer {
+  /** Completed updates. */
+  step = 0;
+  /** Per variable: Adam's first and second moments, or Adagrad's accumulator (first only). */
+  private slots: { first: Variable; second: Variable | null }[];
+
+  constructor(
+    private readonly tf: TF,
+    private readonly variables: Variable[],
+    readonly options: OptimizerOptions,
+  ) {
+    this.slots = variables.map((v) => ({
+      first: tf.variable(options.name === 'adagrad' ? tf.fill(v.shape, ADAGRAD_INITIAL) : tf.zerosLike(v), false),
+      second: options.name === 'adagrad' ? null : tf.variable(tf.zerosLike(v), false),
+    }));
+  }
+
+  /** Applies one update; `grads[i]` is the gradient of `variables[i]` (null = no gradient). */
+  apply(grads: (Tensor | null)[]): void {
+    const tf = this.tf;
+    const { name, lr, weightDecay } = this.options;
+    this.step++;
+    const t = this.step;
+    const correction1 = 1 - Math.pow(BETA1, t);
+    const correction2 = 1 - Math.pow(BETA2, t);
+    tf.tidy(() => {
+      this.variables.forEach((v, i) => {
+        let g = grads[i];
+        if (!g) return;
+        const slot = this.slots[i];
+        // Adam/Adagrad: L2 penalty in the gradient; AdamW: decoupled decay below.
+        if (weightDecay > 0 && name !== 'adamw') g = tf.add(g, tf.mul(v, weightDecay));
+        if (name === 'adagrad') {
+          slot.first.assign(tf.add(slot.first, tf.square(g)));
+          v.assign(tf.sub(v, tf.mul(tf.div(g, tf.sqrt(slot.first)), lr)));
+          return;
+        }
+        const second = slot.second as Variable;
+        slot.first.assign(tf.add(tf.mul(slot.first, BETA1), tf.mul(g, 1 - BETA1)));
+        second.assign(tf.add(tf.mul(second, BETA2), tf.mul(tf.square(g), 1 - BETA2)));
+        const mHat = tf.div(slot.first, correction1);
+        const vHat = tf.div(second, correction2);
+        let update = tf.div(mHat, tf.add(tf.sqrt(vHat), EPSILON));
+        if (name === 'adamw' && weightDecay > 0) update = tf.add(update, tf.mul(v, weightDecay));
+        v.assign(tf.sub(v, tf.mul(update, lr)));
+      });
+    });
+  }
+
+  /** Resets the state of some rows of variable `index` (used when a dead code is re-initialised). */
+  resetRows(index: number, rows: number[]): void {
+    const tf = this.tf;
+    const slot = this.slots[index];
+    const shape = this.variables[index].shape;
+    if (rows.length === 0 || shape.length !== 2) return;
+    tf.tidy(() => {
+      const mask = new Float32Array(shape[0]).fill(1);
+      for (const r of rows) mask[r] = 0;
+      const keep = tf.tensor2d(mask, [shape[0], 1]);
+      const initial = this.options.name === 'adagrad' ? ADAGRAD_INITIAL : 0;
+      for (const s of [slot.first, slot.second]) {
+        if (s) s.assign(tf.add(tf.mul(s, keep), tf.mul(tf.sub(1, keep), initial)));
+      }
+    });
+  }
+
+  /** State tensors in a fixed order, for checkpoints. */
+  stateTensors(): { name: string; tensor: Variable }[] {
+    const out: { name: string; tensor: Variable }[] = [];
+    this.slots.forEach((s, i) => {
+      out.push({ name: `opt/${i}/first`, tensor: s.first });
+      if (s.second) out.push({ name: `opt/${i}/second`, tensor: s.second });
+    });
+    return out;
+  }
+
+  dispose(): void {
+    for (const s of this.slots) {
+      s.first.dispose();
+      s.second?.dispose();
+    }
+  }
+}

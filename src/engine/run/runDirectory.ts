@@ -1,0 +1,67 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { EngineEvent, RunSummary } from '../../protocol';
+import { writeJsonAtomic } from './atomicWrite';
+
+/** File names inside a run directory (design §3). */
+export const RUN_FILES = {
+  config: 'config.yaml',
+  summary: 'summary.json',
+  metrics: 'metrics.jsonl',
+  semanticIds: 'semantic_ids.jsonl',
+  model: 'model',
+  checkpoint: 'checkpoint',
+  log: 'engine.log',
+} as const;
+
+/** `YYYYMMDD-HHMMSS-xxxx`, UTC, 4 random hex digits. */
+export function newRunId(now = new Date()): string {
+  const p = (n: number): string => String(n).padStart(2, '0');
+  const stamp =
+    `${now.getUTCFullYear()}${p(now.getUTCMonth() + 1)}${p(now.getUTCDate())}-` +
+    `${p(now.getUTCHours())}${p(now.getUTCMinutes())}${p(now.getUTCSeconds())}`;
+  return `${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+/** Creates `<outputDir>/<experiment>/<run-id>/` and returns its absolute path. */
+export function createRunDirectory(outputDir: string, experiment: string): { runId: string; dir: string } {
+  for (;;) {
+    const runId = newRunId();
+    const dir = path.resolve(outputDir, experiment, runId);
+    if (fs.existsSync(dir)) continue;
+    fs.mkdirSync(dir, { recursive: true });
+    return { runId, dir };
+  }
+}
+
+/** Append-only `metrics.jsonl`: one event a line, flushed as it is written. */
+export class MetricsLog {
+  private fd: number;
+
+  constructor(readonly file: string) {
+    this.fd = fs.openSync(file, 'a');
+  }
+
+  append(event: EngineEvent): void {
+    fs.writeSync(this.fd, JSON.stringify(event) + '\n');
+  }
+
+  close(): void {
+    if (this.fd >= 0) fs.closeSync(this.fd);
+    this.fd = -1;
+  }
+}
+
+export function writeSummary(dir: string, summary: RunSummary): void {
+  writeJsonAtomic(path.join(dir, RUN_FILES.summary), summary);
+}
+
+export function readSummary(dir: string): RunSummary {
+  const file = path.join(dir, RUN_FILES.summary);
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as RunSummary;
+  } catch (e) {
+    throw new Error(`${file}: cannot read run summary (${(e as Error).message})`);
+  }
+}

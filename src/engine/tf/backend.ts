@@ -1,0 +1,136 @@
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import * as fs from 'node:fs';
+import type { BackendRequest } from '../config/experiment';
+import type { TF } from './types';
+
+/**
+ * Chooses the TensorFlow.js backend (issue: engine core, item 8).
+ *
+ * auto: tfjs-node-gpu, then tfjs-node (each detected by loading it and running one
+ * op; everything then uses the tfjs instance that came with it), then wasm, then the
+ * pure-JS cpu backend. The native packages are optional: they download libtensorflow
+ * at install time, so they are absent wherever that cannot happen.
+ */
+
+export type BackendName = 'gpu' | 'native' | 'wasm' | 'cpu';
+
+export interface EngineRuntime {
+  tf: TF;
+  backend: BackendName;
+  /** Human-readable account of the choice, including why faster ones were skipped. */
+  reason: string;
+  threads: number;
+}
+
+export class BackendError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BackendError';
+  }
+}
+
+const NATIVE_PACKAGES: Record<'gpu' | 'native', string> = {
+  gpu: '@tensorflow/tfjs-node-gpu',
+  native: '@tensorflow/tfjs-node',
+};
+
+const INSTALL_HINT: Record<'gpu' | 'native', string> = {
+  gpu:
+    'install it with `npm install @tensorflow/tfjs-node-gpu@4.22.0` (needs network, CUDA 11.x and cuDNN 8) ' +
+    'or run the VS Code command "Semantic IDs: Install GPU Engine"',
+  native: 'install it with `npm install @tensorflow/tfjs-node@4.22.0` (downloads libtensorflow at install time)',
+};
+
+/**
+ * Extra folders to resolve the optional native packages from, besides the engine's
+ * own node_modules: SEMID_MODULE_PATHS (path-delimited), which the extension sets to
+ * the folder where "Install GPU Engine" put them.
+ */
+function extraModuleRoots(): string[] {
+  const env = process.env.SEMID_MODULE_PATHS;
+  return env ? env.split(path.delimiter).filter((p) => p.length > 0) : [];
+}
+
+function tryLoadNative(kind: 'gpu' | 'native'): { tf: TF } | { error: string } {
+  const pkg = NATIVE_PACKAGES[kind];
+  const roots = [__dirname, process.cwd(), ...extraModuleRoots()];
+  const errors: string[] = [];
+  for (const root of roots) {
+    try {
+      const req = createRequire(path.join(root, 'noop.js'));
+      const tf = req(pkg) as TF;
+      // Loading is not enough: the binding may load and still fail on first use.
+      const probe = tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(1)).dataSync()[0]);
+      if (probe !== 2) throw new Error(`probe op returned ${probe}`);
+      return { tf };
+    } catch (e) {
+      const msg = (e as Error).message.split('\n')[0];
+      if (!errors.includes(msg)) errors.push(msg);
+    }
+  }
+  // A package that is present but broken (e.g. its libtensorflow download failed)
+  // matters more to the user than the roots where it was simply absent.
+  const broken = errors.filter((m) => !m.startsWith('Cannot find module'));
+  return { error: broken.length ? broken.join('; ') : 'not installed' };
+}
+
+/** Folder holding tfjs-backend-wasm's .wasm files: beside the bundle, else in node_modules. */
+export function wasmDirectory(): string {
+  if (fs.existsSync(path.join(__dirname, 'tfjs-backend-wasm.wasm'))) return __dirname;
+  const req = createRequire(__filename);
+  return path.join(path.dirname(req.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+}
+
+async function loadWasm(threads: number | null): Promise<{ tf: TF; note: string }> {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const tf = require('@tensorflow/tfjs') as TF;
+  const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
+  wasm.setWasmPaths(wasmDirectory() + path.sep);
+  let note = '';
+  if (threads !== null && threads > 1) {
+    // The threaded wasm build needs Web Workers, which Node does not provide.
+    note = `; engine.threads=${threads} ignored: the wasm backend runs single-threaded in Node`;
+  }
+  const ok = await tf.setBackend('wasm');
+  if (!ok) throw new Error('tf.setBackend("wasm") returned false');
+  await tf.ready();
+  return { tf, note };
+}
+
+async function loadCpu(): Promise<TF> {
+  const tf = require('@tensorflow/tfjs') as TF;
+  await tf.setBackend('cpu');
+  await tf.ready();
+  return tf;
+}
+
+export async function initBackend(request: BackendRequest, threads: number | null): Promise<EngineRuntime> {
+  const skipped: string[] = [];
+  const nativeKinds: ('gpu' | 'native')[] = request === 'auto' ? ['gpu', 'native'] : request === 'gpu' || request === 'native' ? [request] : [];
+  for (const kind of nativeKinds) {
+    const loaded = tryLoadNative(kind);
+    if ('tf' in loaded) {
+      const why = request === 'auto' ? `${NATIVE_PACKAGES[kind]} found and working` : `requested ${kind}`;
+      const reason = skipped.length ? `${why} (${skipped.join('; ')})` : why;
+      return { tf: loaded.tf, backend: kind, reason, threads: threads ?? 0 };
+    }
+    if (request !== 'auto') {
+      throw new BackendError(`engine.backend: ${kind} requested but ${NATIVE_PACKAGES[kind]} is unavailable (${loaded.error}); ${INSTALL_HINT[kind]}`);
+    }
+    skipped.push(`${NATIVE_PACKAGES[kind]}: ${loaded.error}`);
+  }
+  if (request === 'auto' || request === 'wasm') {
+    try {
+      const { tf, note } = await loadWasm(threads);
+      const why = request === 'auto' ? 'wasm (SIMD) backend' : 'requested wasm';
+      return { tf, backend: 'wasm', reason: `${why}${skipped.length ? ` (${skipped.join('; ')})` : ''}${note}`, threads: 1 };
+    } catch (e) {
+      if (request === 'wasm') throw new BackendError(`engine.backend: wasm failed to start: ${(e as Error).message}`);
+      skipped.push(`wasm: ${(e as Error).message}`);
+    }
+  }
+  const tf = await loadCpu();
+  const why = request === 'cpu' ? 'requested cpu' : 'pure-JS cpu backend (slow)';
+  return { tf, backend: 'cpu', reason: `${why}${skipped.length ? ` (${skipped.join('; ')})` : ''}`, threads: 1 };
+}

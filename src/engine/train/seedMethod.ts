@@ -1,0 +1,194 @@
+import type { ExperimentConfig } from '../config/experiment';
+import type { EmbeddingMatrix, UserSequences } from '../data/types';
+import type { TF, Tensor, Tensor1D, Tensor2D } from '../tf/types';
+import type { RqVae, RqVaeForward } from '../model/rqvae';
+import type { Optimizer } from '../model/optimizer';
+import { quantize } from '../model/residualQuantizer';
+import { Random } from '../util/random';
+import { minePairs, PairSampler, writePairs, type MinedPairs } from '../pairs';
+import { symmetricInfoNce, straightThroughQuantized } from '../method/infoNce';
+import { balanceLossFromDistances } from '../method/balanceLoss';
+import { DeadCodeTracker, reinitDeadCodes, type DeadCodeTrackerState } from '../method/deadCodes';
+import { coherence, type CoherenceAtDepth } from '../diagnostics/codebookStats';
+import type { StepReport, TrainingSink } from './trainer';
+
+/**
+ * The seed's additions to the RQ-VAE step (design §4): the collaborative InfoNCE term
+ * over informative pairs, the balance loss, and dead-code detection / re-initialisation.
+ * The trainer asks it for extra loss terms inside the gradient tape and hands it each
+ * step's codes afterwards.
+ */
+export class SeedMethod {
+  private readonly tracker: DeadCodeTracker;
+  private readonly pairRandom: Random;
+  private readonly reinitRandom: Random;
+  private sampler: PairSampler | null = null;
+  private pairA: Float32Array | null = null;
+  private pairB: Float32Array | null = null;
+
+  private constructor(
+    private readonly tf: TF,
+    private readonly config: ExperimentConfig,
+    private readonly model: RqVae,
+    private readonly optimizer: Optimizer,
+    private readonly features: EmbeddingMatrix,
+    private readonly interactions: UserSequences | null,
+  ) {
+    const seed = config.train.seed;
+    this.pairRandom = new Random(seed * 2 + 3);
+    this.reinitRandom = new Random(seed * 2 + 4);
+    this.tracker = new DeadCodeTracker(config.model.codebook_size, config.dead_codes.window, config.dead_codes.min_usage);
+  }
+
+  /** Mines the pairs (when the collaborative term is on) and writes them to the run directory. */
+  static async create(
+    tf: TF,
+    config: ExperimentConfig,
+    model: RqVae,
+    optimizer: Optimizer,
+    features: EmbeddingMatrix,
+    interactions: UserSequences | null,
+    itemIds: string[],
+    runDir: string,
+    sink: TrainingSink,
+    step: number,
+  ): Promise<SeedMethod> {
+    const method = new SeedMethod(tf, config, model, optimizer, features, interactions);
+    if (config.collab.weight > 0) {
+      if (!interactions) throw new Error('collab.weight > 0 needs data.interactions (the pairs come from user sequences)');
+      const t0 = Date.now();
+      // Only the training part: validation and test items never reach the pairs.
+      const mined = minePairs(interactions.train, features.rows, config.collab.pairs);
+      await writePairs(runDir, mined, itemIds);
+      sink.emit(pairsEvent(mined, step));
+      sink.log('info', `pairs mined in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      if (mined.kept === 0) throw new Error(`no pair passed ${mined.criterion} >= ${mined.threshold}: lower collab.pairs.threshold or min_count`);
+      method.sampler = new PairSampler(mined, config.collab.pairs_per_step, method.pairRandom);
+      method.pairA = new Float32Array(config.collab.pairs_per_step * features.dim);
+      method.pairB = new Float32Array(config.collab.pairs_per_step * features.dim);
+    }
+    return method;
+  }
+
+  private get collabOn(): boolean {
+    return this.sampler !== null;
+  }
+
+  private get balanceOn(): boolean {
+    return this.config.balance.weight > 0;
+  }
+
+  /** Whether step `step` (1-based) closes a dead-code window with re-initialisation on. */
+  wantsResiduals(step: number): boolean {
+    return this.config.dead_codes.reinit && step % this.config.dead_codes.window === 0;
+  }
+
+  /**
+   * Extra terms for this step, inside the gradient tape: `total` is their weighted sum
+   * (a 1-element tensor), `report` the unweighted values for the losses event
+   * (collab [1] when on, then balance [L] when on).
+   */
+  lossTerms(fwd: RqVaeForward): { total: Tensor1D; report: Tensor[] } {
+    const tf = this.tf;
+    const report: Tensor[] = [];
+    let total = tf.zeros([1]) as Tensor1D;
+    if (this.sampler && this.pairA && this.pairB) {
+      const { a, b } = this.sampler.next();
+      const dim = this.features.dim;
+      fillRows(this.features, a, this.pairA);
+      fillRows(this.features, b, this.pairB);
+      const rows = a.length;
+      const za = this.model.encode(tf.tensor2d(this.pairA, [rows, dim]));
+      const zb = this.model.encode(tf.tensor2d(this.pairB, [rows, dim]));
+      const side = (z: Tensor2D): Tensor2D =>
+        this.config.collab.target === 'latent' ? z : straightThroughQuantized(tf, z, quantize(tf, z, this.model.codebooks, this.model.matMul).quantized);
+      const collab = symmetricInfoNce(tf, side(za), side(zb), this.config.collab.temperature).reshape([1]);
+      report.push(collab);
+      total = tf.add(total, tf.mul(collab, this.config.collab.weight)) as Tensor1D;
+    }
+    if (this.balanceOn) {
+      const perLevel = fwd.quantizer.levels.map((level, l) =>
+        balanceLossFromDistances(tf, level.distances, level.codes, this.config.model.codebook_size[l], this.config.balance.temperature).reshape([1]),
+      );
+      const stacked = tf.concat(perLevel);
+      report.push(stacked);
+      total = tf.add(total, tf.mul(tf.mean(stacked), this.config.balance.weight)) as Tensor1D;
+    }
+    return { total, report };
+  }
+
+  /** Splits the tail of the step's loss vector written by lossTerms' report. */
+  readReport(tail: Float32Array): { collab: number | null; balance: number[] | null } {
+    let at = 0;
+    const collab = this.collabOn ? tail[at++] : null;
+    const balance = this.balanceOn ? Array.from(tail.subarray(at, at + this.model.levels)) : null;
+    return { collab, balance };
+  }
+
+  /** The weighted contribution of the extra terms to the total loss. */
+  weightedExtra(collab: number | null, balance: number[] | null): number {
+    let extra = 0;
+    if (collab !== null) extra += this.config.collab.weight * collab;
+    if (balance !== null && balance.length) extra += (this.config.balance.weight * balance.reduce((s, v) => s + v, 0)) / balance.length;
+    return extra;
+  }
+
+  /** Dead-code bookkeeping after step `step` (1-based); re-initialises when configured. */
+  afterStep(step: number, report: StepReport, sink: TrainingSink): void {
+    const levels = this.model.levels;
+    const rows = report.codes.length / levels;
+    const column = new Int32Array(rows);
+    for (let l = 0; l < levels; l++) {
+      for (let i = 0; i < rows; i++) column[i] = report.codes[i * levels + l];
+      this.tracker.record(l, column);
+    }
+    const found = this.tracker.endStep(step);
+    if (found) {
+      const reinit = this.config.dead_codes.reinit && report.residuals !== null;
+      const firstCodebook = this.model.variables().length - levels;
+      for (const { level, codes } of found) {
+        if (reinit && report.residuals) {
+          reinitDeadCodes(this.tf, this.model.codebooks[level], codes, report.residuals[level], this.reinitRandom);
+          this.optimizer.resetRows(firstCodebook + level, codes);
+        }
+        sink.emit({ type: 'dead_codes', time: new Date().toISOString(), step, level, codes, action: reinit ? 'reinit' : 'alert' });
+      }
+    }
+    if (report.residuals) for (const r of report.residuals) r.dispose();
+  }
+
+  /** Coherence of the final IDs with user behaviour (design §4), or null without interactions. */
+  coherence(codes: Int32Array, levels: number): CoherenceAtDepth[] | null {
+    if (!this.interactions) return null;
+    return coherence((i) => codes.subarray(i * levels, (i + 1) * levels), this.interactions, levels, new Random(this.config.train.seed * 2 + 5));
+  }
+
+  getState(): Record<string, unknown> {
+    return { tracker: this.tracker.getState(), pairRandom: this.pairRandom.getState(), reinitRandom: this.reinitRandom.getState() };
+  }
+
+  setState(state: Record<string, unknown>): void {
+    if (state.tracker) this.tracker.setState(state.tracker as DeadCodeTrackerState);
+    if (Array.isArray(state.pairRandom)) this.pairRandom.setState(state.pairRandom as number[]);
+    if (Array.isArray(state.reinitRandom)) this.reinitRandom.setState(state.reinitRandom as number[]);
+  }
+}
+
+function fillRows(features: EmbeddingMatrix, rows: Int32Array, out: Float32Array): void {
+  const dim = features.dim;
+  for (let i = 0; i < rows.length; i++) out.set(features.data.subarray(rows[i] * dim, (rows[i] + 1) * dim), i * dim);
+}
+
+function pairsEvent(mined: MinedPairs, step: number): Extract<import('../../protocol').EngineEvent, { type: 'pairs' }> {
+  return {
+    type: 'pairs',
+    time: new Date().toISOString(),
+    step,
+    criterion: mined.criterion,
+    threshold: Number.isFinite(mined.threshold) ? mined.threshold : null,
+    contexts: mined.contexts,
+    candidates: mined.candidates,
+    kept: mined.kept,
+    histogram: { edges: mined.histogram.edges, counts: mined.histogram.counts },
+  };
+}

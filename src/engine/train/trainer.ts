@@ -1,0 +1,323 @@
+import * as path from 'node:path';
+import type { EngineEvent, RunSummary } from '../../protocol';
+import type { ExperimentConfig } from '../config/experiment';
+import type { EngineRuntime } from '../tf/backend';
+import type { Scalar, Tensor, Tensor2D, Variable } from '../tf/types';
+import type { EmbeddingMatrix } from '../data/types';
+import { Random } from '../util/random';
+import { RqVae } from '../model/rqvae';
+import { Optimizer } from '../model/optimizer';
+import { saveModel } from '../model/modelFile';
+import { saveCheckpoint, loadCheckpoint, type LoopState } from './checkpoint';
+import { ThroughputMeter } from './throughput';
+import { codebookStats, type CodebookStats } from '../diagnostics/codebookStats';
+import { assignCollisionDigits } from '../ids/collisionDigit';
+import { writeSemanticIds } from '../ids/semanticIdsFile';
+import { RUN_FILES } from '../run/runDirectory';
+import { SeedMethod } from './seedMethod';
+import type { UserSequences } from '../data/types';
+
+/** What the training loop reports to (the run recorder, then the CLI or the extension). */
+export interface TrainingSink {
+  emit(event: EngineEvent): void;
+  log(level: 'info' | 'warn' | 'error', message: string): void;
+  stopRequested(): boolean;
+}
+
+export interface TrainingInput {
+  config: ExperimentConfig;
+  configHash: string;
+  runDir: string;
+  features: EmbeddingMatrix;
+  itemIds: string[];
+  interactions: UserSequences | null;
+  runtime: EngineRuntime;
+  /** Continue from runDir/checkpoint. */
+  resume: boolean;
+  /** Seconds already spent by earlier sessions of this run. */
+  startEvent: Omit<Extract<EngineEvent, { type: 'run_started' }>, 'type' | 'time' | 'step' | 'total_steps' | 'steps_per_epoch' | 'resumed_from_step' | 'items' | 'input_dim'>;
+}
+
+export interface TrainingResult {
+  status: 'completed' | 'interrupted';
+  steps: number;
+  seconds: number;
+  /** Filled when completed: the fields of summary.json that describe the model. */
+  final: Partial<RunSummary> | null;
+}
+
+/** Seconds between crash-safety checkpoints (an interrupt always checkpoints at once). */
+const CHECKPOINT_INTERVAL_S = 60;
+/** Rows of the sample that initialises the codebooks with k-means. */
+const KMEANS_SAMPLE = 16384;
+
+const now = (): string => new Date().toISOString();
+
+/** Separate random streams, so e.g. changing kmeans_init does not change the data order. */
+function streams(seed: number): { init: Random; data: Random } {
+  return { init: new Random(seed * 2 + 1), data: new Random(seed * 2 + 2) };
+}
+
+export async function trainRqVae(input: TrainingInput, sink: TrainingSink): Promise<TrainingResult> {
+  const { config, runtime, features } = input;
+  const tf = runtime.tf;
+  const n = features.rows;
+  const dim = features.dim;
+  const levels = config.model.levels;
+  const sizes = config.model.codebook_size;
+  const batchSize = Math.min(config.train.batch_size, n);
+  const stepsPerEpoch = Math.ceil(n / batchSize);
+  const totalSteps = config.train.epochs * stepsPerEpoch;
+  const random = streams(config.train.seed);
+
+  const model = new RqVae(tf, { inputDim: dim, encoder: config.model.encoder, latentDim: config.model.latent_dim, codebookSizes: sizes }, random.init);
+  const optimizer = new Optimizer(tf, model.variables(), {
+    name: config.train.optimizer,
+    lr: config.train.lr,
+    weightDecay: config.train.weight_decay,
+  });
+  const checkpointTensors = (): { name: string; tensor: Variable }[] => [...model.namedVariables(), ...optimizer.stateTensors()];
+
+  let state: LoopState;
+  if (input.resume) {
+    state = loadCheckpoint(tf, input.runDir, checkpointTensors());
+    if (state.configHash !== input.configHash) {
+      throw new Error(`cannot resume ${input.runDir}: its checkpoint was made with a different configuration (hash ${state.configHash}, now ${input.configHash})`);
+    }
+    optimizer.step = state.optimizerStep;
+    random.data.setState(state.dataRandom);
+    sink.log('info', `resuming at step ${state.step} (epoch ${state.epoch + 1}/${config.train.epochs})`);
+  } else {
+    state = {
+      step: 0,
+      epoch: 0,
+      batchInEpoch: 0,
+      optimizerStep: 0,
+      dataRandom: random.data.getState(),
+      permutation: [],
+      epochCodes: [],
+      extras: {},
+      configHash: input.configHash,
+      seconds: 0,
+    };
+    if (config.train.kmeans_init) {
+      const rows = Math.min(n, KMEANS_SAMPLE);
+      const pick = random.init.permutation(n).subarray(0, rows);
+      const sample = new Float32Array(rows * dim);
+      pick.forEach((row, i) => sample.set(features.data.subarray(row * dim, (row + 1) * dim), i * dim));
+      const t0 = Date.now();
+      model.initCodebooksFromSample(sample, rows, random.init);
+      sink.log('info', `k-means++ initialised ${levels} codebooks on ${rows} items in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    }
+  }
+
+  const method = await SeedMethod.create(tf, config, model, optimizer, features, input.interactions, input.itemIds, input.runDir, sink, state.step);
+  if (input.resume) method.setState(state.extras);
+
+  sink.emit({
+    ...input.startEvent,
+    type: 'run_started',
+    time: now(),
+    step: state.step,
+    items: n,
+    input_dim: dim,
+    total_steps: totalSteps,
+    steps_per_epoch: stepsPerEpoch,
+    resumed_from_step: input.resume ? state.step : null,
+  });
+
+  const sessionStart = Date.now();
+  // Seconds spent by earlier sessions of this run (before a resume), then this one's.
+  const earlierSeconds = state.seconds;
+  const secondsSoFar = (): number => earlierSeconds + (Date.now() - sessionStart) / 1000;
+  let lastCheckpoint = Date.now();
+  let lastYield = Date.now();
+  const meter = new ThroughputMeter();
+  const batch = new Float32Array(batchSize * dim);
+  let permutation: Int32Array = Int32Array.from(state.permutation);
+  // Each item's codes as last seen in this epoch: the epoch's usage snapshot and diagnostics.
+  const epochCodes = new Int32Array(n * levels);
+  epochCodes.set(state.epochCodes);
+
+  const checkpoint = (): void => {
+    state.permutation = Array.from(permutation);
+    state.epochCodes = state.batchInEpoch > 0 ? Array.from(epochCodes) : [];
+    state.optimizerStep = optimizer.step;
+    state.dataRandom = random.data.getState();
+    state.extras = method.getState();
+    state.seconds = secondsSoFar();
+    const dir = saveCheckpoint(input.runDir, checkpointTensors(), state);
+    lastCheckpoint = Date.now();
+    sink.emit({ type: 'checkpoint', time: now(), step: state.step, path: dir, epoch: state.epoch });
+  };
+
+  while (state.epoch < config.train.epochs) {
+    if (state.batchInEpoch === 0) {
+      permutation = random.data.permutation(n);
+    }
+    for (; state.batchInEpoch < stepsPerEpoch; state.batchInEpoch++) {
+      // Let signals and IPC messages (a stop request) in between steps.
+      if (Date.now() - lastYield > 50) {
+        await new Promise((resolve) => setImmediate(resolve));
+        lastYield = Date.now();
+      }
+      if (sink.stopRequested()) {
+        checkpoint();
+        return { status: 'interrupted', steps: state.step, seconds: secondsSoFar(), final: null };
+      }
+      const start = state.batchInEpoch * batchSize;
+      const rows = Math.min(batchSize, n - start);
+      for (let i = 0; i < rows; i++) {
+        const row = permutation[start + i];
+        batch.set(features.data.subarray(row * dim, (row + 1) * dim), i * dim);
+      }
+      const report = trainStep(input, model, optimizer, method, batch.subarray(0, rows * dim), rows, state.step);
+      state.step++;
+      for (let i = 0; i < rows; i++) {
+        epochCodes.set(report.codes.subarray(i * levels, (i + 1) * levels), permutation[start + i] * levels);
+      }
+      if (!report.finite) throw new Error(`loss became non-finite at step ${state.step} (try a lower train.lr)`);
+      sink.emit({ type: 'losses', time: now(), step: state.step, epoch: state.epoch, ...report.losses });
+      method.afterStep(state.step, report, sink);
+      meter.tick(state.step);
+      if (meter.due() || state.step === totalSteps) {
+        const rate = meter.rate();
+        sink.emit({
+          type: 'progress',
+          time: now(),
+          step: state.step,
+          epoch: state.epoch,
+          epochs: config.train.epochs,
+          total_steps: totalSteps,
+          steps_per_second: rate,
+          eta_seconds: rate > 0 ? (totalSteps - state.step) / rate : 0,
+        });
+      }
+      if ((Date.now() - lastCheckpoint) / 1000 >= CHECKPOINT_INTERVAL_S) {
+        state.batchInEpoch++;
+        checkpoint();
+        state.batchInEpoch--;
+      }
+    }
+    emitEpochUsage(sink, state.step, state.epoch, codebookStats(epochCodes, n, sizes));
+    state.epoch++;
+    state.batchInEpoch = 0;
+    permutation = new Int32Array(0);
+  }
+
+  // The final model and its IDs over the whole catalog.
+  const codes = model.assign(features.data, n);
+  const digits = assignCollisionDigits(codes, n, levels);
+  await writeSemanticIds(path.join(input.runDir, RUN_FILES.semanticIds), input.itemIds, codes, digits, levels);
+  const stats = codebookStats(codes, n, sizes, digits);
+  const recon = reconstructionLoss(input, model);
+  saveModel(path.join(input.runDir, RUN_FILES.model), model, { config_hash: input.configHash });
+  checkpoint();
+  const coherence = method.coherence(codes, levels);
+  const seconds = secondsSoFar();
+  model.dispose();
+  optimizer.dispose();
+  return {
+    status: 'completed',
+    steps: state.step,
+    seconds,
+    final: {
+      recon_loss: recon,
+      usage: stats.usage,
+      perplexity: stats.perplexity,
+      gini: stats.gini,
+      dead_codes: stats.deadCodes,
+      collision_rate: stats.collisionRate,
+      unique_sid_ratio: stats.uniqueSidRatio,
+      max_collisions: stats.maxCollisions,
+      coherence,
+    },
+  };
+}
+
+export interface StepReport {
+  losses: Omit<Extract<EngineEvent, { type: 'losses' }>, 'type' | 'time' | 'step' | 'epoch'>;
+  /** Row-major rows x levels. */
+  codes: Int32Array;
+  finite: boolean;
+  /** Per level r_{l-1} of this batch, kept only when the seed method asked for it. */
+  residuals: Tensor2D[] | null;
+}
+
+/** One optimizer step on one batch. */
+function trainStep(input: TrainingInput, model: RqVae, optimizer: Optimizer, method: SeedMethod, batch: Float32Array, rows: number, step: number): StepReport {
+  const tf = input.runtime.tf;
+  const levels = model.levels;
+  const beta = input.config.model.beta;
+  const variables = model.variables();
+  const keepResiduals = method.wantsResiduals(step + 1);
+  let lossVector: Tensor | null = null;
+  let codeMatrix: Tensor | null = null;
+  let residuals: Tensor2D[] | null = null;
+  tf.tidy(() => {
+    const x = tf.tensor2d(batch, [rows, input.features.dim]);
+    const { grads } = tf.variableGrads(() => {
+      const fwd = model.forward(x, beta);
+      const extra = method.lossTerms(fwd);
+      const parts: Tensor[] = [fwd.recon];
+      for (const l of fwd.quantizer.levels) parts.push(l.codebookLoss);
+      for (const l of fwd.quantizer.levels) parts.push(l.commitmentLoss);
+      parts.push(...extra.report);
+      lossVector = tf.keep(tf.concat(parts));
+      codeMatrix = tf.keep(tf.stack(fwd.quantizer.levels.map((l) => l.codes), 1));
+      if (keepResiduals) residuals = fwd.quantizer.levels.map((l) => tf.keep(l.residual));
+      return tf.add(fwd.total, extra.total).reshape([]) as Scalar;
+    }, variables);
+    optimizer.apply(variables.map((v) => grads[v.name] ?? null));
+  });
+  const values = (lossVector as unknown as Tensor).dataSync() as Float32Array;
+  const codes = (codeMatrix as unknown as Tensor).dataSync() as Int32Array;
+  (lossVector as unknown as Tensor).dispose();
+  (codeMatrix as unknown as Tensor).dispose();
+  const codebook = Array.from(values.subarray(1, 1 + levels));
+  const commitment = Array.from(values.subarray(1 + levels, 1 + 2 * levels));
+  const tail = values.subarray(1 + 2 * levels);
+  const { collab, balance } = method.readReport(tail);
+  const recon = values[0];
+  let total = recon;
+  for (let l = 0; l < levels; l++) total += codebook[l] + beta * commitment[l];
+  total += method.weightedExtra(collab, balance);
+  const finite = values.every((v) => Number.isFinite(v));
+  return {
+    losses: { total, recon, codebook, commitment, collab, balance },
+    codes: Int32Array.from(codes),
+    finite,
+    residuals,
+  };
+}
+
+function emitEpochUsage(sink: TrainingSink, step: number, epoch: number, stats: CodebookStats): void {
+  sink.emit({ type: 'usage_snapshot', time: now(), step, epoch, counts: stats.usageCounts });
+  sink.emit({
+    type: 'diagnostics',
+    time: now(),
+    step,
+    epoch,
+    usage: stats.usage,
+    perplexity: stats.perplexity,
+    gini: stats.gini,
+    dead_codes: stats.deadCodes,
+    collision_rate: stats.collisionRate,
+  });
+}
+
+function reconstructionLoss(input: TrainingInput, model: RqVae): number {
+  const tf = input.runtime.tf;
+  const { rows, dim, data } = input.features;
+  const chunk = 4096;
+  let sum = 0;
+  for (let start = 0; start < rows; start += chunk) {
+    const end = Math.min(rows, start + chunk);
+    sum += tf.tidy(() => {
+      const x = tf.tensor2d(data.subarray(start * dim, end * dim), [end - start, dim]);
+      const fwd = model.forward(x, input.config.model.beta);
+      return fwd.recon.dataSync()[0] * (end - start);
+    });
+  }
+  return sum / rows;
+}

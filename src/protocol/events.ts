@@ -1,0 +1,149 @@
+/**
+ * Engine events: the one declaration of every object that the engine streams.
+ * Each is written as one line of `metrics.jsonl` and sent, unchanged, over IPC to the
+ * extension (design §3). Every event carries `type`, `time` (ISO 8601) and `step`.
+ */
+
+interface EventBase {
+  /** ISO 8601 timestamp. */
+  time: string;
+  /** Optimizer steps completed when the event was emitted. */
+  step: number;
+}
+
+export interface RunStartedEvent extends EventBase {
+  type: 'run_started';
+  run_id: string;
+  run_dir: string;
+  experiment: string;
+  experiment_path: string;
+  variant: string | null;
+  seed: number;
+  backend: string;
+  /** Why this backend was chosen (e.g. "tfjs-node not installed; using wasm"). */
+  backend_reason: string;
+  items: number;
+  input_dim: number;
+  levels: number;
+  codebook_size: number[];
+  total_steps: number;
+  steps_per_epoch: number;
+  /** Set when this run continues from a checkpoint. */
+  resumed_from_step: number | null;
+}
+
+export interface ProgressEvent extends EventBase {
+  type: 'progress';
+  epoch: number;
+  epochs: number;
+  total_steps: number;
+  steps_per_second: number;
+  eta_seconds: number;
+}
+
+export interface LossesEvent extends EventBase {
+  type: 'losses';
+  epoch: number;
+  /** Weighted sum that the optimizer minimised. */
+  total: number;
+  /** ||x - x^||^2, summed over dimensions, mean over the batch. */
+  recon: number;
+  /** Per level: ||sg(r_{l-1}) - e_{c_l}||^2. */
+  codebook: number[];
+  /** Per level: ||r_{l-1} - sg(e_{c_l})||^2 (before the beta factor). */
+  commitment: number[];
+  /** Collaborative InfoNCE term (before its weight); null when disabled. */
+  collab: number | null;
+  /** Per-level balance loss (before its weight); null when disabled. */
+  balance: number[] | null;
+}
+
+export interface UsageSnapshotEvent extends EventBase {
+  type: 'usage_snapshot';
+  epoch: number;
+  /** Per level, the number of catalog items assigned to each code (length K_l). */
+  counts: number[][];
+}
+
+export interface DiagnosticsEvent extends EventBase {
+  type: 'diagnostics';
+  epoch: number;
+  usage: number[];
+  perplexity: number[];
+  gini: number[];
+  dead_codes: number[];
+  collision_rate: number;
+}
+
+export interface DeadCodesEvent extends EventBase {
+  type: 'dead_codes';
+  level: number;
+  codes: number[];
+  action: 'reinit' | 'alert';
+}
+
+export interface PairsEvent extends EventBase {
+  type: 'pairs';
+  criterion: string;
+  /** The applied threshold; null for criterion `none` (no score cut). */
+  threshold: number | null;
+  contexts: number;
+  candidates: number;
+  kept: number;
+  /** Histogram of the candidates' scores: bin edges (length bins+1) and counts. */
+  histogram: { edges: number[]; counts: number[] };
+}
+
+export interface CheckpointEvent extends EventBase {
+  type: 'checkpoint';
+  path: string;
+  epoch: number;
+}
+
+export type RunStatus = 'running' | 'completed' | 'interrupted' | 'failed';
+
+export interface RunFinishedEvent extends EventBase {
+  type: 'run_finished';
+  status: Exclude<RunStatus, 'running'>;
+  seconds: number;
+  error?: string;
+}
+
+export type EngineEvent =
+  | RunStartedEvent
+  | ProgressEvent
+  | LossesEvent
+  | UsageSnapshotEvent
+  | DiagnosticsEvent
+  | DeadCodesEvent
+  | PairsEvent
+  | CheckpointEvent
+  | RunFinishedEvent;
+
+export type EngineEventType = EngineEvent['type'];
+
+export const ENGINE_EVENT_TYPES: readonly EngineEventType[] = [
+  'run_started',
+  'progress',
+  'losses',
+  'usage_snapshot',
+  'diagnostics',
+  'dead_codes',
+  'pairs',
+  'checkpoint',
+  'run_finished',
+];
+
+/** Parses one `metrics.jsonl` line; returns null for anything that is not an event. */
+export function parseEngineEvent(line: string): EngineEvent | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null) return null;
+  const t = (value as { type?: unknown }).type;
+  if (typeof t !== 'string' || !(ENGINE_EVENT_TYPES as readonly string[]).includes(t)) return null;
+  return value as EngineEvent;
+}

@@ -1,0 +1,273 @@
+/**
+ * Runs the extension's mocha suite inside a real VS Code: code-server 4.100.3 (Node
+ * extension host) driven by Debian's Chromium through playwright-core. Exits with the
+ * suite's code; code-server and the browser are ended on every path.
+ *
+ *   node dist/test/vscode/runInCodeServer.js [--trust] [--screenshot-out DIR]
+ *        [--tests FILE] [--workspace DIR] [--timeout SECONDS] [--verbose]
+ *
+ * Build first (node test/vscode/build.mjs, or scripts/test-vscode.mjs does both). Install:
+ * scripts/setup-code-server.sh; recipe: real-vscode-tests.md in the shared docs.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { format, parseArgs } from 'node:util';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import {
+  assertCodeServerInstalled,
+  defaultCodeServerDir,
+  findFreePort,
+  startCodeServer,
+  type RunningCodeServer,
+} from './harness/codeServer';
+import { createTestProfile, type TestProfile } from './harness/testProfile';
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/** Workbench chatter shown only with --verbose (no network here, so no gallery either). */
+const WORKBENCH_NOISE = [
+  /^Resolv(ing|ed) connection token/,
+  /^Creating a socket/,
+  /^Creation of workbench contribution/,
+  /^Updating additional builtin extensions cache/,
+  /^\[Service Worker\]/,
+  /^ChatSessionStore:/,
+  /getaddrinfo ENOTFOUND/,
+];
+
+interface HarnessOptions {
+  repoRoot: string;
+  testsEntry: string;
+  workspaceFixture: string;
+  trust: boolean;
+  screenshotOut: string;
+  timeoutMs: number;
+  verbose: boolean;
+  codeServerDir: string;
+  chromiumPath: string;
+}
+
+/** Log files VS Code hands to codeAutomationExit. */
+interface AutomationLog {
+  relativePath: string;
+  contents: string;
+}
+
+/** The folder holding this project's package.json, whether run from test/ or dist/. */
+function findRepoRoot(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'test', 'vscode'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no repository root above ${start}`);
+  }
+}
+
+function parseOptions(argv: string[]): HarnessOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      trust: { type: 'boolean', default: false },
+      'screenshot-out': { type: 'string' },
+      tests: { type: 'string' },
+      workspace: { type: 'string' },
+      timeout: { type: 'string', default: '600' },
+      verbose: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const repoRoot = findRepoRoot(__dirname);
+  const timeoutSeconds = Number(values.timeout);
+  if (!(timeoutSeconds > 0)) throw new Error(`--timeout must be a positive number of seconds, got ${values.timeout}`);
+  return {
+    repoRoot,
+    testsEntry: path.resolve(values.tests ?? path.join(repoRoot, 'dist/test/vscode/suite/index.js')),
+    workspaceFixture: path.resolve(values.workspace ?? path.join(repoRoot, 'test/vscode/workspace')),
+    trust: values.trust ?? false,
+    screenshotOut: path.resolve(values['screenshot-out'] ?? path.join(repoRoot, 'test-output')),
+    timeoutMs: timeoutSeconds * 1000,
+    verbose: values.verbose ?? false,
+    codeServerDir: defaultCodeServerDir(),
+    chromiumPath: process.env.SEMID_CHROMIUM ?? '/usr/bin/chromium',
+  };
+}
+
+/**
+ * The workbench hands over console calls as the array of their arguments, format string
+ * first (mocha's reporter uses %s/%d), so render them as console.log would.
+ */
+function formatAutomationLog(message: unknown): string {
+  if (Array.isArray(message)) return format(...(message as unknown[]));
+  return typeof message === 'string' ? message : JSON.stringify(message);
+}
+
+/** vscode-remote URIs make the workbench run the tests in the server's extension host. */
+function workbenchUrl(origin: string, workspaceDir: string, options: HarnessOptions): string {
+  const remote = (p: string) => `vscode-remote://${origin}${p}`;
+  const payload = [
+    ['extensionDevelopmentPath', remote(options.repoRoot)],
+    ['extensionTestsPath', remote(options.testsEntry)],
+    ['skipWelcome', 'true'],
+  ];
+  return `http://${origin}/?folder=${encodeURIComponent(workspaceDir)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}
+
+async function saveFailureArtifacts(
+  options: HarnessOptions,
+  page: Page | undefined,
+  serverOutput: string[],
+  logs: AutomationLog[],
+): Promise<void> {
+  const dir = path.join(options.screenshotOut, `vscode-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  mkdirSync(dir, { recursive: true });
+  if (page) {
+    try {
+      await page.screenshot({ path: path.join(dir, 'screenshot.png'), timeout: 10_000 });
+    } catch (err) {
+      console.error(`[harness] screenshot failed: ${String(err)}`);
+    }
+  }
+  writeFileSync(path.join(dir, 'code-server.log'), serverOutput.join('\n'));
+  for (const log of logs) {
+    const file = path.join(dir, 'logs', path.normalize(log.relativePath).replace(/^(\.\.[/\\])+/, ''));
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, log.contents);
+  }
+  console.error(`[harness] failure artifacts in ${dir}`);
+}
+
+async function runSuite(options: HarnessOptions): Promise<number> {
+  assertCodeServerInstalled(options.codeServerDir);
+  if (!existsSync(options.testsEntry)) throw new Error(`test entry ${options.testsEntry} not found; build the suite first`);
+  if (!existsSync(options.chromiumPath)) throw new Error(`no Chromium at ${options.chromiumPath} (set SEMID_CHROMIUM)`);
+
+  const started = Date.now();
+  const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+  const serverOutput: string[] = [];
+  let profile: TestProfile | undefined;
+  let server: RunningCodeServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+  let automationLogs: AutomationLog[] = [];
+  let timer: NodeJS.Timeout | undefined;
+
+  let settle: { resolve(code: number): void; reject(err: Error): void } | undefined;
+  let interruptedBy: NodeJS.Signals | undefined;
+
+  // Safe to call again: the finally block repeats it for anything started after a signal.
+  // Every call's work is awaited by every later call, so exiting after one is safe.
+  const stopping: Promise<void>[] = [];
+  const cleanup = () => {
+    if (timer) clearTimeout(timer);
+    const [b, srv, prof] = [browser, server, profile];
+    [browser, server, profile] = [undefined, undefined, undefined];
+    stopping.push(
+      (async () => {
+        await b?.close().catch(() => undefined);
+        await srv?.stop();
+        prof?.dispose();
+      })(),
+    );
+    return Promise.all(stopping).then(() => undefined);
+  };
+  const stopIfInterrupted = () => {
+    if (interruptedBy) throw new Error(`interrupted by ${interruptedBy}`);
+  };
+  // Ctrl-C or a CI cancel must not leave code-server behind: stop at once, and let the
+  // main flow (which then fails fast) report 130.
+  const onSignal = (signal: NodeJS.Signals) => {
+    console.error(`[harness] ${signal}: stopping`);
+    interruptedBy = signal;
+    settle?.reject(new Error(`interrupted by ${signal}`));
+    void cleanup();
+  };
+  for (const signal of SIGNALS) process.once(signal, onSignal);
+
+  try {
+    profile = createTestProfile({ workspaceFixture: options.workspaceFixture, trust: options.trust });
+    const port = await findFreePort();
+    server = await startCodeServer({
+      codeServerDir: options.codeServerDir,
+      port,
+      userDataDir: profile.userDataDir,
+      extensionsDir: profile.extensionsDir,
+      workspaceDir: profile.workspaceDir,
+      env: { SEMID_TEST_WORKSPACE_TRUST: options.trust ? 'enabled' : 'disabled' },
+      onOutput: (line) => {
+        serverOutput.push(line);
+        if (options.verbose) console.log(`[code-server] ${line}`);
+      },
+      startTimeoutMs: 60_000,
+    });
+    stopIfInterrupted();
+    console.log(`[harness] code-server listening on ${server.origin} after ${elapsed()}`);
+
+    browser = await chromium.launch({
+      executablePath: options.chromiumPath,
+      args: CHROMIUM_ARGS,
+      headless: true,
+      // Playwright's own handlers would exit the process before code-server is stopped.
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+    });
+    stopIfInterrupted();
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+
+    const exitCode = new Promise<number>((resolve, reject) => (settle = { resolve, reject }));
+    exitCode.catch(() => undefined); // awaited below; this only keeps Node from calling it unhandled
+    timer = setTimeout(() => settle?.reject(new Error(`suite did not finish within ${options.timeoutMs / 1000} s`)), options.timeoutMs);
+    page.on('crash', () => settle?.reject(new Error('the workbench page crashed')));
+    await page.exposeFunction('codeAutomationExit', (code: number, logs?: AutomationLog[]) => {
+      automationLogs = Array.isArray(logs) ? logs : [];
+      settle?.resolve(code);
+    });
+    await page.exposeFunction('codeAutomationLog', (type: string, message: unknown) => {
+      const text = formatAutomationLog(message);
+      if (!options.verbose && WORKBENCH_NOISE.some((re) => re.test(text))) return;
+      if (type === 'error' || type === 'warn') console.error(text);
+      else console.log(text);
+    });
+    if (options.verbose) page.on('console', (msg) => console.log(`[browser ${msg.type()}] ${msg.text()}`));
+    page.on('pageerror', (err) => console.error(`[browser error] ${err.message}`));
+
+    await page.goto(workbenchUrl(server.origin, profile.workspaceDir, options));
+    const code = await exitCode;
+    console.log(`[harness] suite finished with code ${code} after ${elapsed()}`);
+    if (code !== 0) await saveFailureArtifacts(options, page, serverOutput, automationLogs);
+    return code === 0 ? 0 : 1;
+  } catch (err) {
+    if (interruptedBy) return 130;
+    console.error(`[harness] ${err instanceof Error ? err.message : String(err)}`);
+    await saveFailureArtifacts(options, page, serverOutput, automationLogs);
+    return 1;
+  } finally {
+    await cleanup();
+    for (const signal of SIGNALS) process.removeListener(signal, onSignal);
+  }
+}
+
+if (require.main === module) {
+  let options: HarnessOptions;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (err) {
+    console.error(err instanceof Error ? err.message : String(err));
+    process.exit(2);
+  }
+  runSuite(options).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}
