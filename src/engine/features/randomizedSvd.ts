@@ -54,8 +54,8 @@ export function randomizedSvd(a: LinearOperator, rank: number, random: Random, o
   if (!Number.isInteger(rank) || rank < 1 || rank > maxRank) {
     throw new Error(`randomizedSvd: rank must be 1..${maxRank}, got ${rank}`);
   }
-  const samples = Math.min(rank + (options.oversample ?? 10), maxRank);
-  const powerIterations = options.powerIterations ?? 2;
+  const samples = Math.min(rank + (options.oversample ?? Number(process.env.PO ?? 10)), maxRank);
+  const powerIterations = options.powerIterations ?? Number(process.env.PQ ?? 2);
 
   const omega = denseZeros(a.cols, samples);
   for (let i = 0; i < omega.data.length; i++) omega.data[i] = random.normal();
