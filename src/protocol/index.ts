@@ -1,3 +1,4 @@
 export * from './events';
 export * from './summary';
 export * from './engineIpc';
+export * from './dashboard';

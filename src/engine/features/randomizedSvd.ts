@@ -22,7 +22,11 @@ export interface LinearOperator {
 export interface SvdOptions {
   /** Extra sample columns beyond `rank` (Halko's p); default 10. */
   oversample?: number;
-  /** Power iterations (Halko's q); default 2, which suits the slowly decaying spectra of text. */
+  /**
+   * Power iterations (Halko's q); default 4. Text spectra decay slowly: on MicroLens
+   * (dim 256) the 128-dim leading subspaces from two seeds overlap 0.91 with q = 2 and
+   * 0.985 with q = 4, for ~15% more time.
+   */
   powerIterations?: number;
   /** Skip U (rows x rank) when only V is needed; `u` is then null. Default true. */
   computeU?: boolean;
@@ -54,8 +58,8 @@ export function randomizedSvd(a: LinearOperator, rank: number, random: Random, o
   if (!Number.isInteger(rank) || rank < 1 || rank > maxRank) {
     throw new Error(`randomizedSvd: rank must be 1..${maxRank}, got ${rank}`);
   }
-  const samples = Math.min(rank + (options.oversample ?? Number(process.env.PO ?? 10)), maxRank);
-  const powerIterations = options.powerIterations ?? Number(process.env.PQ ?? 2);
+  const samples = Math.min(rank + (options.oversample ?? 10), maxRank);
+  const powerIterations = options.powerIterations ?? 4;
 
   const omega = denseZeros(a.cols, samples);
   for (let i = 0; i < omega.data.length; i++) omega.data[i] = random.normal();

@@ -1,0 +1,70 @@
+/**
+ * The one object that owns the extension's state and disposal (rust-analyzer's ctx):
+ * every command goes through registerCommand, every long-lived thing through track,
+ * so deactivation disposes everything in reverse order of creation.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { Notifications } from './notifications';
+import type { RunStore } from './runs/runStore';
+
+/** A command body; receives the command's arguments as VS Code passes them. */
+export type CommandHandler = (...args: unknown[]) => unknown;
+
+export class Ctx implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  readonly log: vscode.LogOutputChannel;
+  readonly notifications: Notifications;
+
+  constructor(
+    readonly extension: vscode.ExtensionContext,
+    readonly runs: RunStore,
+  ) {
+    this.log = this.track(vscode.window.createOutputChannel('Semantic IDs', { log: true }));
+    this.notifications = new Notifications(this.log);
+    this.track(runs);
+  }
+
+  /** Registers `semid.<name>`; the factory runs once, with the context, at activation. */
+  registerCommand(id: string, factory: (ctx: Ctx) => CommandHandler): void {
+    const handler = factory(this);
+    this.track(
+      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+        try {
+          return await handler(...args);
+        } catch (err) {
+          // A command must never throw into the host; say what went wrong instead.
+          const message = err instanceof Error ? err.message : String(err);
+          this.log.error(`${id}: ${message}`);
+          this.notifications.errorWithLog(`${id}: ${message}`);
+          return undefined;
+        }
+      }),
+    );
+  }
+
+  track<T extends vscode.Disposable>(disposable: T): T {
+    this.disposables.push(disposable);
+    return disposable;
+  }
+
+  /** Bundled engine entry (dist/engine.js). */
+  get enginePath(): string {
+    return path.join(this.extension.extensionPath, 'dist', 'engine.js');
+  }
+
+  /** Where "Install GPU Engine" puts its packages (the engine's SEMID_MODULE_PATHS). */
+  get gpuEngineDir(): string {
+    return path.join(this.extension.globalStorageUri.fsPath, 'gpu-engine');
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.splice(0).reverse()) {
+      try {
+        d.dispose();
+      } catch (err) {
+        console.error('semid: dispose failed', err);
+      }
+    }
+  }
+}

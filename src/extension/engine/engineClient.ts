@@ -1,0 +1,128 @@
+/**
+ * One engine child process for one training (vscode-tensorboard's session model):
+ * `child_process.fork` of dist/engine.js, typed IPC from src/protocol, a graceful stop
+ * that becomes a kill after a timeout. No vscode import, so it runs under node:test.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import type { EngineEvent, EngineToHost, HostToEngine } from '../../protocol';
+
+export interface EngineLaunch {
+  /** Absolute path of dist/engine.js. */
+  enginePath: string;
+  /** Node executable to run it under (`semid.engine.nodePath`); undefined: VS Code's own. */
+  nodePath: string | undefined;
+  /** Folders whose node_modules the engine searches for tfjs-node(-gpu) (SEMID_MODULE_PATHS). */
+  modulePaths: readonly string[];
+  /** Working directory (the experiment's folder). */
+  cwd: string;
+}
+
+export interface EngineListener {
+  onEvent(event: EngineEvent): void;
+  onLog(level: 'info' | 'warn' | 'error', message: string): void;
+}
+
+/** How a training ended, as the host reports it. */
+export type EngineOutcome =
+  | { kind: 'completed'; runDir: string | null }
+  | { kind: 'interrupted'; runDir: string | null }
+  /** The engine said the job failed, or the process died without saying `done`. */
+  | { kind: 'failed'; runDir: string | null; error: string; exitCode: number | null };
+
+export class EngineSession {
+  private readonly child: ChildProcess;
+  private doneMessage: Extract<EngineToHost, { kind: 'done' }> | undefined;
+  private runDir: string | null = null;
+  private killTimer: NodeJS.Timeout | undefined;
+  private stderrTail = '';
+  private stopTimedOut = false;
+  /** Settles once the process has exited. */
+  readonly outcome: Promise<EngineOutcome>;
+
+  constructor(launch: EngineLaunch, request: Extract<HostToEngine, { kind: 'train' }>, listener: EngineListener) {
+    const env: NodeJS.ProcessEnv = { ...process.env, SEMID_MODULE_PATHS: launch.modulePaths.join(path.delimiter) };
+    // Inside VS Code, process.execPath is the Electron binary: it must run as plain Node.
+    if (!launch.nodePath) env.ELECTRON_RUN_AS_NODE = '1';
+    this.child = fork(launch.enginePath, [], {
+      cwd: launch.cwd,
+      env,
+      execPath: launch.nodePath || undefined,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    const onOutput = (level: 'info' | 'error') => (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      if (level === 'error') this.stderrTail = (this.stderrTail + text).slice(-2000);
+      for (const line of text.split(/\r?\n/)) if (line.trim() !== '') listener.onLog(level, line);
+    };
+    this.child.stdout?.on('data', onOutput('info'));
+    this.child.stderr?.on('data', onOutput('error'));
+    this.child.on('message', (message: EngineToHost) => {
+      switch (message.kind) {
+        case 'event':
+          if (message.event.type === 'run_started') this.runDir = message.event.run_dir;
+          listener.onEvent(message.event);
+          break;
+        case 'log':
+          listener.onLog(message.level, message.message);
+          break;
+        case 'done':
+          this.doneMessage = message;
+          if (message.runDir) this.runDir = message.runDir;
+          break;
+      }
+    });
+    this.outcome = new Promise<EngineOutcome>((resolve) => {
+      let spawnError: Error | undefined;
+      this.child.on('error', (err) => {
+        spawnError = err;
+        // A failed spawn emits no 'exit'.
+        if (this.child.pid === undefined) resolve(this.conclude(null, null, err));
+      });
+      this.child.on('exit', (code, signal) => {
+        if (this.killTimer) clearTimeout(this.killTimer);
+        resolve(this.conclude(code, signal, spawnError));
+      });
+    });
+    this.child.send(request);
+  }
+
+  /** The run directory, once the engine has announced it. */
+  get currentRunDir(): string | null {
+    return this.runDir;
+  }
+
+  /** Asks for a graceful stop (checkpoint, status `interrupted`); kills after `killAfterMs`. */
+  stop(killAfterMs: number): void {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const message: HostToEngine = { kind: 'stop' };
+    if (this.child.connected) this.child.send(message);
+    this.killTimer ??= setTimeout(() => {
+      this.stopTimedOut = true;
+      this.kill();
+    }, killAfterMs);
+  }
+
+  /** Ends the process at once (deactivation, a stop that timed out). */
+  kill(): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+  }
+
+  private conclude(code: number | null, signal: NodeJS.Signals | null, spawnError: Error | undefined): EngineOutcome {
+    const done = this.doneMessage;
+    if (done) {
+      if (done.exitCode === 0) return { kind: 'completed', runDir: this.runDir };
+      if (done.exitCode === 130) return { kind: 'interrupted', runDir: this.runDir };
+      return { kind: 'failed', runDir: this.runDir, error: done.error ?? `the engine exited with code ${done.exitCode}`, exitCode: done.exitCode };
+    }
+    const how = spawnError
+      ? `the engine could not start: ${spawnError.message}`
+      : this.stopTimedOut
+        ? 'the engine did not stop in time and was killed (the run keeps its last checkpoint)'
+        : signal
+        ? `the engine was ended by ${signal}`
+        : `the engine exited with code ${code} before finishing`;
+    const tail = this.stderrTail.trim().split('\n').slice(-3).join('\n');
+    return { kind: 'failed', runDir: this.runDir, error: tail ? `${how}: ${tail}` : how, exitCode: code };
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * Which files are experiment files: the `semid.experiments.patterns` setting, matched
+ * relative to the workspace folder that holds the file. A file outside every folder
+ * (opened from a run's experiment_path, say) is matched by its absolute path, so
+ * `**`-rooted patterns such as the default `**\/*.rqvae.{yaml,yml}` still apply.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { GlobSet } from './globPattern';
+
+export const PATTERNS_SETTING = 'semid.experiments.patterns';
+export const DEFAULT_PATTERNS: readonly string[] = ['**/*.rqvae.{yaml,yml}', 'experiments/**/*.{yaml,yml}'];
+
+export function readPatterns(): GlobSet {
+  const configured = vscode.workspace.getConfiguration().get<unknown>(PATTERNS_SETTING);
+  const globs = Array.isArray(configured) ? configured.filter((g): g is string => typeof g === 'string' && g.length > 0) : [];
+  return new GlobSet(globs.length > 0 ? globs : DEFAULT_PATTERNS);
+}
+
+/** Is an absolute file path an experiment file under the current patterns? */
+export function isExperimentPath(patterns: GlobSet, fsPath: string): boolean {
+  const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(fsPath));
+  const relative = folder ? path.relative(folder.uri.fsPath, fsPath) : fsPath.replace(/^[/\\]+/, '');
+  return patterns.matches(relative);
+}
+
+export function isExperimentDocument(patterns: GlobSet, document: vscode.TextDocument): boolean {
+  return document.uri.scheme === 'file' && isExperimentPath(patterns, document.uri.fsPath);
+}

@@ -1,0 +1,56 @@
+/**
+ * Which file "Train RQVAE" means: the active editor's experiment file, else one the
+ * user picks among the workspace's experiment files.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+
+/** The default experiment-file patterns (the setting itself belongs to experiments/). */
+const EXPERIMENT_GLOBS = ['**/*.rqvae.{yaml,yml}', '**/experiments/**/*.{yaml,yml}'];
+const EXCLUDE = '**/{node_modules,.git,runs}/**';
+
+/** `*.rqvae.yaml|yml`, or any YAML with an `experiments` folder above it. */
+export function isExperimentFile(file: string): boolean {
+  const base = path.basename(file);
+  if (/\.rqvae\.ya?ml$/i.test(base)) return true;
+  if (!/\.ya?ml$/i.test(base)) return false;
+  return path.dirname(file).split(/[\\/]/).includes('experiments');
+}
+
+export async function findExperimentFiles(): Promise<vscode.Uri[]> {
+  const found = await Promise.all(EXPERIMENT_GLOBS.map((glob) => vscode.workspace.findFiles(glob, EXCLUDE)));
+  const unique = new Map<string, vscode.Uri>();
+  for (const uri of found.flat()) unique.set(uri.fsPath, uri);
+  return [...unique.values()].sort((a, b) => a.fsPath.localeCompare(b.fsPath));
+}
+
+/** A Uri passed to the command (explorer, CodeLens, tests) or a plain path. */
+export function experimentArgument(arg: unknown): string | undefined {
+  if (arg instanceof vscode.Uri) return arg.fsPath;
+  if (typeof arg === 'string' && arg !== '') return arg;
+  return undefined;
+}
+
+/** The active editor's experiment file, else a quick pick; undefined when dismissed. */
+export async function chooseExperimentFile(placeHolder: string): Promise<string | undefined> {
+  const active = vscode.window.activeTextEditor?.document;
+  if (active && active.uri.scheme === 'file' && isExperimentFile(active.uri.fsPath)) return active.uri.fsPath;
+  const files = await findExperimentFiles();
+  if (files.length === 0) {
+    void vscode.window.showInformationMessage(
+      'Semantic IDs: no experiment files in this workspace (*.rqvae.yaml, or YAML files under experiments/).',
+    );
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    files.map((uri) => ({ label: path.basename(uri.fsPath), description: vscode.workspace.asRelativePath(uri), uri })),
+    { placeHolder },
+  );
+  return picked?.uri.fsPath;
+}
+
+/** The active editor's experiment file, without asking. */
+export function activeExperimentFile(): string | undefined {
+  const active = vscode.window.activeTextEditor?.document;
+  return active && active.uri.scheme === 'file' && isExperimentFile(active.uri.fsPath) ? active.uri.fsPath : undefined;
+}
