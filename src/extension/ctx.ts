@@ -22,7 +22,7 @@ export class Ctx implements vscode.Disposable {
   ) {
     this.log = this.track(vscode.window.createOutputChannel('Semantic IDs', { log: true }));
     this.notifications = new Notifications(this.log);
-    this.track(runs);
+    // `runs` is disposed by whoever made it (createRunStore registers it with the extension context).
   }
 
   /** Registers `semid.<name>`; the factory runs once, with the context, at activation. */
@@ -35,8 +35,8 @@ export class Ctx implements vscode.Disposable {
         } catch (err) {
           // A command must never throw into the host; say what went wrong instead.
           const message = err instanceof Error ? err.message : String(err);
-          this.log.error(`${id}: ${message}`);
-          this.notifications.errorWithLog(`${id}: ${message}`);
+          this.log.error(`${id} failed`);
+          this.notifications.errorWithLog(message);
           return undefined;
         }
       }),

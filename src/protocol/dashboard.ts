@@ -44,4 +44,6 @@ export type DashboardToHost =
   | { kind: 'ready' }
   /** The "Choose run…" button. */
   | { kind: 'pickRun' }
-  | { kind: 'openRunFolder' };
+  | { kind: 'openRunFolder' }
+  /** After each render: what is on screen (lets the host, and its tests, confirm delivery). */
+  | { kind: 'rendered'; dir: string | null; status: string | null; step: number | null };

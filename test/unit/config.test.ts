@@ -404,24 +404,20 @@ describe('--set overrides', () => {
   });
 });
 
-describe('keys not active yet', () => {
-  test('a non-default value gives an info at the key, the config is still returned', () => {
-    // No data.interactions: the cooccurrence rule switches on only with features.fuse.
-    const r = parse('name: demo\nfeatures: { dim: 64, fuse: [cooccurrence] }\ngrid:\n  train.seed: [1, 2]\n');
+describe('features.fuse, variants and grid (active since the seed method)', () => {
+  test('fuse: [cooccurrence] needs data.interactions; with them, fuse and grid give no note', () => {
+    const e = onlyError('name: demo\nfeatures: { dim: 64, fuse: [cooccurrence] }\ngrid:\n  train.seed: [1, 2]\n');
+    assert.equal(e.key, 'features.fuse');
+    assert.equal(e.message, "'features.fuse' has 'cooccurrence' but there are no 'data.interactions' to count it from");
+    assert.equal(e.at, '2:28-2:42');
+    const r = parse('name: demo\ndata: { interactions: seqs.txt }\nfeatures: { dim: 64, fuse: [cooccurrence] }\ngrid:\n  train.seed: [1, 2]\n');
     assert.ok(r.config);
     assert.deepEqual(r.config.features.fuse, ['cooccurrence']);
     assert.deepEqual(r.config.grid, { 'train.seed': [1, 2] });
-    assert.deepEqual(
-      r.problems.map((p) => [p.severity, p.key, `${p.range.line}:${p.range.col}-${p.range.endLine}:${p.range.endCol}`]),
-      [
-        ['info', 'features.fuse', '2:22-2:26'],
-        ['info', 'grid', '3:1-3:5'],
-      ],
-    );
-    assert.equal(r.problems[0].message, "'features.fuse' accepted; not active yet (seed method): training ignores it for now");
+    assert.deepEqual(r.problems, []);
   });
 
-  test('default values of inactive keys say nothing; inactive keys are still validated', () => {
+  test('default values say nothing; fuse is validated', () => {
     assert.deepEqual(parse('name: demo\nfeatures:\n  fuse: []\nvariants: {}\ngrid: {}\n').problems, []);
     const e = onlyError('name: demo\nfeatures:\n  fuse: [cooccurrence, tfidf]\n');
     assert.equal(e.key, 'features.fuse');
@@ -429,9 +425,9 @@ describe('keys not active yet', () => {
     assert.equal(e.at, '3:24-3:29');
   });
 
-  test('exactly the later issues are inactive, each naming its issue; the rest are active', () => {
+  test('no key is inactive any more; an inactive one would name its issue', () => {
     const inactive = KEYS.filter((k) => !k.active).map((k) => k.path);
-    assert.deepEqual(inactive, ['features.fuse', 'variants', 'grid']);
+    assert.deepEqual(inactive, []);
     for (const k of KEYS) if (!k.active) assert.ok(k.issue, k.path);
   });
 });
@@ -543,11 +539,10 @@ describe('withOverrides (sweeps)', () => {
     assert.equal(missing.problems[0].message, `override data.embeddings=gone.npy: 'data.embeddings': file not found: ${path.join(scientific, 'gone.npy')}`);
   });
 
-  test('inactive keys get their note from an override', () => {
+  test('an override turning on features.fuse without interactions is an error', () => {
     const r = withOverrides(base(), { 'features.fuse': ['cooccurrence'] });
-    assert.ok(r.config);
-    assert.deepEqual(r.config.features.fuse, ['cooccurrence']);
-    assert.deepEqual(r.problems.map((p) => [p.severity, p.key]), [['info', 'features.fuse']]);
+    assert.equal(r.config, null);
+    assert.deepEqual(r.problems.map((p) => [p.severity, p.key]), [['error', 'features.fuse']]);
   });
 
   test('active seed keys: no note; the collab rule sees the base interactions', () => {
@@ -602,14 +597,15 @@ describe('formatProblem and loadExperiment', () => {
     const dir = tmpDir();
     fs.writeFileSync(path.join(dir, 'items.jsonl'), '{"id":"a","title":"A"}\n');
     const file = path.join(dir, 'ok.rqvae.yaml');
-    fs.writeFileSync(file, 'name: demo\nbalance: { weight: 0.2 }\nfeatures: { fuse: [cooccurrence] }\n');
+    fs.writeFileSync(file, 'name: !label demo\nbalance: { weight: 0.2 }\n');
     const seen: string[] = [];
     const config = await loadExperiment(file, ['train.epochs=3'], { onProblem: (p) => seen.push(formatProblem(file, p)) });
     assert.equal(config.train.epochs, 3);
     assert.equal(config.data.items, path.join(dir, 'items.jsonl'));
     assert.equal(config.balance.weight, 0.2);
-    // balance is active (no note); features.fuse is not yet.
-    assert.deepEqual(seen, [`${file}:3:13: info: 'features.fuse' accepted; not active yet (seed method): training ignores it for now`]);
+    assert.equal(config.name, 'demo');
+    // balance is active (no note); the unknown YAML tag is a warning.
+    assert.deepEqual(seen, [`${file}:1:7: warning: YAML: Unresolved tag: !label`]);
   });
 });
 
@@ -676,8 +672,7 @@ describe('configHash', () => {
     assert.notEqual(withSeqs, h);
     assert.notEqual(configHash(config('', ['data.interactions=seqs.txt', 'collab.weight=0.1'])), withSeqs);
     assert.notEqual(configHash(config('', ['balance.weight=0.1'])), h);
-    // Keys not active yet are hashed too, so activating them keeps hashes.
-    assert.notEqual(configHash(config('', ['features.fuse=[cooccurrence]'])), h);
+    assert.notEqual(configHash(config('', ['data.interactions=seqs.txt', 'features.fuse=[cooccurrence]'])), withSeqs);
     assert.equal(configHash({ ...config(), name: 'other' }), h);
     assert.equal(configHash(config('', ['output.dir=/else', 'engine.backend=cpu', 'engine.threads=1'])), h);
     assert.equal(configHash(config('grid: { train.seed: [1, 2] }\n')), h);

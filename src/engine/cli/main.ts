@@ -2,7 +2,10 @@ import { UsageError, USAGE, EXIT } from './usage';
 import { trainCommand } from './commands/train';
 import { idsCommand } from './commands/ids';
 import { inspectCommand } from './commands/inspect';
+import { sweepCommand } from './commands/sweep';
 import { ExperimentError } from '../config';
+import { InspectError } from '../diagnostics/inspect';
+import { PrefixSyntaxError } from '../ids/sidText';
 
 /** Entry of the `semid` CLI (design §3). */
 async function main(argv: string[]): Promise<number> {
@@ -14,6 +17,8 @@ async function main(argv: string[]): Promise<number> {
       return idsCommand(rest);
     case 'inspect':
       return inspectCommand(rest);
+    case 'sweep':
+      return sweepCommand(rest);
     case undefined:
     case '-h':
     case '--help':
@@ -33,7 +38,7 @@ main(process.argv.slice(2)).then(
     if (e instanceof UsageError) {
       process.stderr.write(`semid: ${e.message}\n\n${USAGE}\n`);
       process.exitCode = EXIT.invalid;
-    } else if (e instanceof ExperimentError) {
+    } else if (e instanceof ExperimentError || e instanceof InspectError || e instanceof PrefixSyntaxError) {
       process.stderr.write(`${e.message}\n`);
       process.exitCode = EXIT.invalid;
     } else {

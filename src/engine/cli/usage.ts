@@ -15,6 +15,8 @@ usage:
   semid ids <run-dir> [--items FILE] [--embeddings FILE] [--out FILE]
   semid inspect <run-dir> (--prefix 12-4 | --item ID) [--json]
   semid sweep <experiment.yaml> [--seeds N] [--set k=v]...
+      runs the file's variants (or grid) x seeds train.seed+0..N-1; run it again to
+      continue (finished runs are kept); last stdout line: comparison.json
 
 Progress and summaries go to stderr; stdout carries only the result.
 Exit codes: 0 completed, 1 failed, 2 invalid experiment or arguments, 130 interrupted.`;

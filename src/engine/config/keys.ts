@@ -133,8 +133,10 @@ export const KEYS: readonly KeySpec[] = [
     description: 'Width of the computed feature vectors (SVD components).',
   },
   {
-    path: 'features.fuse', kind: 'enum-list', default: [], values: ['cooccurrence'], active: false, issue: SEED,
-    description: 'Extra feature blocks appended to the item vectors: `cooccurrence` (from the interactions).',
+    path: 'features.fuse', kind: 'enum-list', default: [], values: ['cooccurrence'], active: true, issue: SEED,
+    description:
+      'Extra inputs per item, each with its own encoder whose latent is added to the content encoder\'s: `cooccurrence` = ' +
+      'truncated SVD of the positive-PMI matrix of the kept `collab.pairs` (training part of `data.interactions`). The decoder reconstructs the content only.',
   },
 
   // model
@@ -270,11 +272,11 @@ export const KEYS: readonly KeySpec[] = [
 
   // sweeps
   {
-    path: 'variants', kind: 'map', default: {}, active: false, issue: SEED,
+    path: 'variants', kind: 'map', default: {}, active: true, issue: SEED,
     description: 'Named variants: `name: { dotted.key: value }`, each trained as its own run; `{}` = the file as is.',
   },
   {
-    path: 'grid', kind: 'map', default: {}, active: false, issue: SEED,
+    path: 'grid', kind: 'map', default: {}, active: true, issue: SEED,
     description: 'Sweep grid: `dotted.key: [values]`; one run per element of the product of all lists.',
   },
 ];

@@ -73,21 +73,17 @@ export function featurizeCatalog(catalog: Catalog, opts: FeaturizeOptions): Feat
   // Coordinates by projecting each row on V (= U S): identical rows give identical bits.
   const coords = centred.times(v);
 
-  let residual: DenseMatrix | null = null;
-  if (residualColumns > 0) {
-    const gaussian = denseZeros(tfidf.cols, residualColumns);
-    for (let i = 0; i < gaussian.data.length; i++) gaussian.data[i] = random.normal();
-    // (A_c - A_c V V^T) G = A_c G - coords (V^T G).
-    residual = centred.times(gaussian);
-    const vtg = transposeTimes(v, gaussian);
-    subtractProduct(residual, coords, vtg);
-  }
+  // (A_c - A_c V V^T) G = A_c G - coords (V^T G), G Gaussian (vocabulary x residualColumns).
+  const gaussian = denseZeros(tfidf.cols, residualColumns);
+  for (let i = 0; i < gaussian.data.length; i++) gaussian.data[i] = random.normal();
+  const residual = centred.times(gaussian);
+  subtractProduct(residual, coords, transposeTimes(v, gaussian));
 
   const residualScale = RESIDUAL_WEIGHT / Math.sqrt(Math.max(1, residualColumns));
   const row = new Float64Array(rank + residualColumns);
   for (let i = 0; i < n; i++) {
     for (let c = 0; c < rank; c++) row[c] = coords.data[i * rank + c];
-    for (let c = 0; c < residualColumns; c++) row[rank + c] = residualScale * (residual as DenseMatrix).data[i * residualColumns + c];
+    for (let c = 0; c < residualColumns; c++) row[rank + c] = residualScale * residual.data[i * residualColumns + c];
     let squares = 0;
     for (let c = 0; c < row.length; c++) squares += row[c] * row[c];
     // A zero row only happens when every item has the same text: leave it zero.

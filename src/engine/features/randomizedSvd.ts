@@ -1,7 +1,8 @@
 /**
- * Randomized truncated SVD (Halko, Martinsson & Tropp 2011, Alg. 4.4 + 5.1): sample the
- * range with a Gaussian test matrix, sharpen it with power iterations, then take the
- * exact SVD of the small projected matrix. Works on any operator that can multiply
+ * Randomized truncated SVD (Halko, Martinsson & Tropp 2011, Alg. 4.3/4.4 + 5.1): sample
+ * the range with a Gaussian test matrix, sharpen it with power iterations (the basis
+ * re-orthonormalised after each A A^T step), then take the exact SVD of the small
+ * projected matrix. Works on any operator that can multiply
  * dense blocks, so the centred tf-idf matrix is never formed.
  */
 import type { Random } from '../util/random';

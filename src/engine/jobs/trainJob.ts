@@ -6,6 +6,7 @@ import { configHash, serializeConfig } from '../config';
 import { initBackend } from '../tf/backend';
 import { loadDataset } from '../data/dataset';
 import { featurizeCatalog } from '../features/featurize';
+import { fuseCooccurrence } from '../features/cooccurrenceInput';
 import { createRunDirectory, readSummary, writeSummary, RUN_FILES } from '../run/runDirectory';
 import { writeFileAtomic } from '../run/atomicWrite';
 import { trainRqVae } from '../train/trainer';
@@ -68,6 +69,19 @@ export async function runTrainJob(request: TrainJobRequest, listener: JobListene
           (made.emptyItems ? `; ${made.emptyItems} items have no text` : ''),
       );
     }
+    let fuseDim = 0;
+    if (config.features.fuse.includes('cooccurrence')) {
+      if (!dataset.interactions) throw new Error("features.fuse: [cooccurrence] needs data.interactions (the co-occurrence comes from user sequences)");
+      const f0 = Date.now();
+      const fused = fuseCooccurrence(features, dataset.interactions, config.collab.pairs, config.train.seed);
+      features = fused.features;
+      fuseDim = fused.fuseDim;
+      recorder.log(
+        'info',
+        `fused input: co-occurrence (PPMI + SVD, rank ${fused.rank}) of ${fused.pairsKept} kept pairs, ${fused.fuseDim} dims; ` +
+          `${fused.itemsWithPairs} of ${features.rows} items have pairs (the rest get zeros), in ${((Date.now() - f0) / 1000).toFixed(1)} s`,
+      );
+    }
     summary = { ...summary, items: features.rows };
     writeSummary(runDir, summary);
 
@@ -77,6 +91,7 @@ export async function runTrainJob(request: TrainJobRequest, listener: JobListene
         configHash: hash,
         runDir,
         features,
+        fuseDim,
         itemIds: dataset.catalog.items.map((it) => it.id),
         interactions: dataset.interactions,
         runtime,

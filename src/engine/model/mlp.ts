@@ -1,6 +1,6 @@
-import type { TF, Tensor2D, Variable } from '../tf/types';
+import type { TF, Tensor, Tensor1D, Tensor2D, Variable } from '../tf/types';
 import type { Random } from '../util/random';
-import type { MatMul } from './fastMatMul';
+import { productWithTransposedA, productWithTransposedB, registerGradientOnce, registerKernelAlias, type MatMul } from './fastMatMul';
 
 /** A stack of dense layers, ReLU between them, linear output. */
 export interface Mlp {
@@ -24,12 +24,44 @@ export function createMlp(tf: TF, sizes: number[], random: Random): Mlp {
   return { weights, biases };
 }
 
-export function mlpForward(tf: TF, mlp: Mlp, x: Tensor2D, matMul: MatMul): Tensor2D {
+/**
+ * Runs the stack. Each layer is one fused dense op (see `dense`); `_matMul` is kept for
+ * callers of the earlier signature and is no longer needed.
+ */
+export function mlpForward(tf: TF, mlp: Mlp, x: Tensor2D, _matMul?: MatMul): Tensor2D {
   let h = x;
   const last = mlp.weights.length - 1;
   for (let i = 0; i <= last; i++) {
-    const y = tf.add(matMul(h, mlp.weights[i] as Tensor2D), mlp.biases[i]) as Tensor2D;
-    h = i < last ? tf.relu(y) : y;
+    h = dense(tf, h, mlp.weights[i] as Tensor2D, mlp.biases[i] as Tensor1D, i < last);
   }
   return h;
+}
+
+const DENSE_KERNEL = 'SemidDense';
+
+/**
+ * relu?(x · w + bias) as one op: the backend's fused matMul forward, and a written-out
+ * gradient that wasm runs fast. Per layer the automatic one costs a bias-gradient sum
+ * over the batch axis (wasm transposes the whole activation for it), relu's
+ * step/cast/multiply, and transposed matMuls; here the bias gradient is a 1 x n
+ * product with ones, the relu mask reads the saved output, and each product is plain.
+ * The input's gradient is a thunk, so the tape skips it for the input batch.
+ */
+export function dense(tf: TF, x: Tensor2D, w: Tensor2D, bias: Tensor1D, relu: boolean): Tensor2D {
+  registerGradientOnce(tf, {
+    kernelName: DENSE_KERNEL,
+    inputsToSave: ['a', 'b'],
+    outputsToSave: [true],
+    gradFunc: (dy, saved, attrs) => {
+      const [a, b, y] = saved as Tensor2D[];
+      const g = (attrs as { activation: string }).activation === 'relu' ? (tf.mul(dy as Tensor, tf.step(y)) as Tensor2D) : (dy as Tensor2D);
+      return {
+        a: () => productWithTransposedB(tf, g, b),
+        b: () => productWithTransposedA(tf, a, g),
+        bias: () => tf.reshape(tf.matMul(tf.ones([1, g.shape[0]]), g), [g.shape[1]]),
+      };
+    },
+  });
+  registerKernelAlias(tf, DENSE_KERNEL, '_FusedMatMul', { transposeA: false, transposeB: false, leakyreluAlpha: 0 });
+  return tf.engine().runKernel(DENSE_KERNEL, { a: x, b: w, bias }, { activation: relu ? 'relu' : 'linear' }) as Tensor2D;
 }

@@ -4,7 +4,12 @@ import { Random } from '../util/random';
 import { RqVae, type RqVaeShape } from './rqvae';
 import { writeTensors, readManifest, readTensorsInto } from './tensorFile';
 
-/** model/ in a run directory: the trained encoder, decoder and codebooks. */
+/**
+ * model/ in a run directory: the trained encoder, decoder and codebooks, and with
+ * `features.fuse` the fused input's encoder (its size is in the stored shape). That is
+ * all `semid ids` needs: the run's own items keep their IDs, and a new item has no
+ * collaborative pairs, so its fused input is zeros (RqVae.encode on content-only rows).
+ */
 const BASE = 'weights';
 
 export function saveModel(dir: string, model: RqVae, meta: Record<string, unknown>): void {

@@ -1,6 +1,5 @@
-import type { TF, Tensor1D, Tensor2D, Variable } from '../tf/types';
+import type { TF, Tensor, Tensor1D, Tensor2D, Variable } from '../tf/types';
 import type { MatMul } from './fastMatMul';
-import { stopGradient } from './stopGradient';
 import { squaredDistances } from '../method/codeDistances';
 
 /**
@@ -30,25 +29,60 @@ export interface QuantizerOutput {
   quantized: Tensor2D;
 }
 
-export function quantize(tf: TF, z: Tensor2D, codebooks: Variable[], matMul: MatMul): QuantizerOutput {
+export function quantize(tf: TF, z: Tensor2D, codebooks: Variable[], _matMul?: MatMul): QuantizerOutput {
   const levels: QuantizerLevelOutput[] = [];
   let residual = z;
   let quantized: Tensor2D | null = null;
   for (const variable of codebooks) {
     const codebook = variable as Tensor2D;
-    const k = codebook.shape[0];
     const distances = squaredDistances(tf, residual, codebook);
-    const codes = tf.argMin(distances, 1).toInt() as Tensor1D;
-    // One-hot product instead of gather: gather's gradient is slow or missing on wasm.
-    const chosen = matMul(tf.oneHot(codes, k).toFloat() as Tensor2D, codebook);
-    const codebookLoss = meanSquaredNorm(tf, tf.sub(stopGradient(tf, residual), chosen) as Tensor2D);
-    const commitmentLoss = meanSquaredNorm(tf, tf.sub(residual, stopGradient(tf, chosen)) as Tensor2D);
+    // The argmin reads a detached view: no tape path, so no zero gradient flows back
+    // through argMin into the distances' (matMul-heavy) gradient.
+    const codes = tf.argMin(detach(tf, distances), 1).toInt() as Tensor1D;
+    const chosen = gatherRows(tf, codebook, codes);
+    const codebookLoss = meanSquaredNorm(tf, tf.sub(detach(tf, residual), chosen) as Tensor2D);
+    const commitmentLoss = meanSquaredNorm(tf, tf.sub(residual, detach(tf, chosen)) as Tensor2D);
     levels.push({ residual, codes, distances, chosen, codebookLoss, commitmentLoss });
     quantized = quantized === null ? chosen : (tf.add(quantized, chosen) as Tensor2D);
-    residual = tf.sub(residual, stopGradient(tf, chosen)) as Tensor2D;
+    residual = tf.sub(residual, detach(tf, chosen)) as Tensor2D;
   }
   if (quantized === null) throw new Error('quantize: no codebooks');
   return { levels, quantized };
+}
+
+/**
+ * sg(x) as a second handle on x's data that the gradient tape has never seen: the same
+ * value, no gradient, and unlike a zero-gradient op nothing at all to compute or add
+ * during backprop. Disposed like any tensor (the data is reference-counted).
+ */
+export function detach<T extends Tensor>(tf: TF, x: T): T {
+  const engine = tf.engine();
+  const view = engine.makeTensorFromDataId(x.dataId, x.shape, x.dtype);
+  engine.backend.incRef(x.dataId);
+  return view as T;
+}
+
+/**
+ * codebook[codes] with the gradient written out: wasm has no UnsortedSegmentSum (the
+ * gather gradient), and a one-hot product wastes an n x K x d matMul forward plus an
+ * n x K transpose backward. Backward computes dEᵀ = dyᵀ · onehot (d x n by n x K) and
+ * transposes only the small d-wide matrices.
+ */
+export function gatherRows(tf: TF, codebook: Tensor2D, codes: Tensor1D): Tensor2D {
+  const k = codebook.shape[0];
+  const op = tf.customGrad((...args) => {
+    const [e, save] = args as [Tensor2D, (tensors: Tensor[]) => void];
+    // Saved, not captured: the forward pass's intermediates are disposed before backprop.
+    save([codes]);
+    return {
+      value: tf.gather(e, codes),
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const picked = tf.oneHot(saved[0] as Tensor1D, k, 1, 0, 'float32') as Tensor2D;
+        return [tf.transpose(tf.matMul(tf.transpose(dy as Tensor2D), picked))];
+      },
+    };
+  });
+  return op(codebook) as Tensor2D;
 }
 
 /** Mean over rows of the squared L2 norm of each row, as a 1-element tensor. */
@@ -58,18 +92,20 @@ export function meanSquaredNorm(tf: TF, d: Tensor2D): Tensor1D {
 
 /** Hard assignment only (no losses): codes per level, row-major n x L, in JS. */
 export function assignCodes(tf: TF, z: Tensor2D, codebooks: Tensor2D[]): Int32Array {
-  const n = z.shape[0];
-  const out = new Int32Array(n * codebooks.length);
-  tf.tidy(() => {
+  if (codebooks.length === 0) return new Int32Array(0);
+  // One read-back of all levels' codes (a sync point on GPU backends), not one per level.
+  const codes = tf.tidy(() => {
     let residual = z;
-    codebooks.forEach((codebook, l) => {
+    const perLevel = codebooks.map((codebook) => {
       const eNorm = tf.sum(tf.square(codebook), 1);
       const cross = tf.matMul(residual, tf.transpose(codebook));
-      const codes = tf.argMin(tf.sub(eNorm, tf.mul(cross, 2)), 1).toInt() as Tensor1D;
-      const values = codes.dataSync();
-      for (let i = 0; i < n; i++) out[i * codebooks.length + l] = values[i];
-      residual = tf.sub(residual, tf.matMul(tf.oneHot(codes, codebook.shape[0]).toFloat(), codebook)) as Tensor2D;
+      const levelCodes = tf.argMin(tf.sub(eNorm, tf.mul(cross, 2)), 1).toInt() as Tensor1D;
+      residual = tf.sub(residual, tf.gather(codebook, levelCodes)) as Tensor2D;
+      return levelCodes;
     });
+    return tf.stack(perLevel, 1);
   });
+  const out = new Int32Array(codes.dataSync() as Int32Array);
+  codes.dispose();
   return out;
 }

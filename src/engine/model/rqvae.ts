@@ -12,6 +12,17 @@ export interface RqVaeShape {
   encoder: number[];
   latentDim: number;
   codebookSizes: number[];
+  /**
+   * A second input per item (`features.fuse: [cooccurrence]`), absent without one.
+   * Rows given to the model are then [content (inputDim) | fused (fuse.inputDim)].
+   * The fused part has its own encoder to the latent, and the two latents are ADDED:
+   * z = E(content) + E_fuse(fused). Adding keeps design §4 unchanged from z on (one
+   * latent, the same quantizer and losses) and lets a zero fused input (an item
+   * without pairs, a new item) fall back to a constant shift of the content latent.
+   * The decoder reconstructs the content part only: the fused part is a side signal
+   * that makes codes differ where content cannot, not something the IDs must encode.
+   */
+  fuse?: { inputDim: number; encoder: number[] };
 }
 
 /** Loss terms of one forward pass (design §4); all 1-element tensors. */
@@ -28,6 +39,7 @@ export class RqVae {
   readonly encoder: Mlp;
   readonly decoder: Mlp;
   readonly codebooks: Variable[];
+  readonly fuseEncoder: Mlp | null;
 
   constructor(
     readonly tf: TF,
@@ -43,6 +55,13 @@ export class RqVae {
       for (let i = 0; i < init.length; i++) init[i] = random.normal() * 0.1;
       return tf.variable(tf.tensor2d(init, [k, shape.latentDim]));
     });
+    // Drawn last, so a model without a fused input starts exactly as before.
+    this.fuseEncoder = shape.fuse ? createMlp(tf, [shape.fuse.inputDim, ...shape.fuse.encoder, shape.latentDim], random) : null;
+  }
+
+  /** Columns of a model input row: the content, then the fused input if any. */
+  get rowWidth(): number {
+    return this.shape.inputDim + (this.shape.fuse?.inputDim ?? 0);
   }
 
   get levels(): number {
@@ -62,12 +81,28 @@ export class RqVae {
       ...named('encoder/b', this.encoder.biases),
       ...named('decoder/w', this.decoder.weights),
       ...named('decoder/b', this.decoder.biases),
+      // Before the codebooks: the seed method finds the codebooks at the end of the list.
+      ...(this.fuseEncoder ? [...named('fuse/w', this.fuseEncoder.weights), ...named('fuse/b', this.fuseEncoder.biases)] : []),
       ...named('codebook/', this.codebooks),
     ];
   }
 
+  /**
+   * z for rows of width rowWidth; with a fused input, rows of the content width alone
+   * are taken as having a zero fused part (new items at `semid ids` time).
+   */
   encode(x: Tensor2D): Tensor2D {
-    return mlpForward(this.tf, this.encoder, x, this.matMul);
+    const tf = this.tf;
+    if (!this.fuseEncoder || !this.shape.fuse) return mlpForward(tf, this.encoder, x, this.matMul);
+    const d = this.shape.inputDim;
+    const content = x.shape[1] === d ? x : (tf.slice(x, [0, 0], [-1, d]) as Tensor2D);
+    const fused = x.shape[1] === d ? (tf.zeros([x.shape[0], this.shape.fuse.inputDim]) as Tensor2D) : (tf.slice(x, [0, d], [-1, this.shape.fuse.inputDim]) as Tensor2D);
+    return tf.add(mlpForward(tf, this.encoder, content, this.matMul), mlpForward(tf, this.fuseEncoder, fused, this.matMul)) as Tensor2D;
+  }
+
+  /** The part of the input the decoder reconstructs. */
+  private contentOf(x: Tensor2D): Tensor2D {
+    return this.shape.fuse && x.shape[1] !== this.shape.inputDim ? (this.tf.slice(x, [0, 0], [-1, this.shape.inputDim]) as Tensor2D) : x;
   }
 
   /** Forward pass with the RQ-VAE loss; call inside tf.tidy / variableGrads. */
@@ -78,7 +113,7 @@ export class RqVae {
     // Straight-through: the decoder sees q's value, the encoder gets the decoder's gradient.
     const zq = tf.add(z, stopGradient(tf, tf.sub(quantizer.quantized, z))) as Tensor2D;
     const xHat = mlpForward(tf, this.decoder, zq, this.matMul);
-    const recon = meanSquaredNorm(tf, tf.sub(x, xHat) as Tensor2D);
+    const recon = meanSquaredNorm(tf, tf.sub(this.contentOf(x), xHat) as Tensor2D);
     let total: Tensor1D = recon;
     for (const level of quantizer.levels) {
       total = tf.add(total, tf.add(level.codebookLoss, tf.mul(level.commitmentLoss, beta))) as Tensor1D;
@@ -93,7 +128,7 @@ export class RqVae {
   initCodebooksFromSample(sample: Float32Array, rows: number, random: Random): void {
     const tf = this.tf;
     const d = this.shape.latentDim;
-    let residual = tf.tidy(() => this.encode(tf.tensor2d(sample, [rows, this.shape.inputDim])).dataSync() as Float32Array);
+    let residual = tf.tidy(() => this.encode(tf.tensor2d(sample, [rows, this.rowWidth])).dataSync() as Float32Array);
     this.codebooks.forEach((codebook, l) => {
       const k = this.shape.codebookSizes[l];
       const centroids = kmeans(residual, rows, d, k, random);
@@ -111,7 +146,9 @@ export class RqVae {
   assign(data: Float32Array, rows: number, batch = 4096): Int32Array {
     const tf = this.tf;
     const out = new Int32Array(rows * this.levels);
-    const dim = this.shape.inputDim;
+    // Full rows, or content-only rows (fused part zero) for a model with a fused input.
+    const dim = rows > 0 ? data.length / rows : this.rowWidth;
+    if (dim !== this.rowWidth && dim !== this.shape.inputDim) throw new Error(`assign: rows of ${dim} values; the model takes ${this.rowWidth}`);
     for (let start = 0; start < rows; start += batch) {
       const end = Math.min(rows, start + batch);
       const part = tf.tidy(() => {

@@ -29,6 +29,8 @@ export interface TrainingInput {
   configHash: string;
   runDir: string;
   features: EmbeddingMatrix;
+  /** The last `fuseDim` columns of `features` are a fused input (features.fuse; model/rqvae.ts). Default 0. */
+  fuseDim?: number;
   itemIds: string[];
   interactions: UserSequences | null;
   runtime: EngineRuntime;
@@ -70,7 +72,14 @@ export async function trainRqVae(input: TrainingInput, sink: TrainingSink): Prom
   const totalSteps = config.train.epochs * stepsPerEpoch;
   const random = streams(config.train.seed);
 
-  const model = new RqVae(tf, { inputDim: dim, encoder: config.model.encoder, latentDim: config.model.latent_dim, codebookSizes: sizes }, random.init);
+  const fuseDim = input.fuseDim ?? 0;
+  // The fused input's own encoder: one hidden layer as wide as the content encoder's last.
+  const fuse = fuseDim > 0 ? { inputDim: fuseDim, encoder: [config.model.encoder.at(-1) ?? 2 * config.model.latent_dim] } : undefined;
+  const model = new RqVae(
+    tf,
+    { inputDim: dim - fuseDim, encoder: config.model.encoder, latentDim: config.model.latent_dim, codebookSizes: sizes, ...(fuse ? { fuse } : {}) },
+    random.init,
+  );
   const optimizer = new Optimizer(tf, model.variables(), {
     name: config.train.optimizer,
     lr: config.train.lr,

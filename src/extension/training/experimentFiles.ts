@@ -4,21 +4,23 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { DEFAULT_PATTERNS, isExperimentPath, PATTERNS_SETTING, readPatterns } from '../experiments/experimentPatterns';
 
-/** The default experiment-file patterns (the setting itself belongs to experiments/). */
-const EXPERIMENT_GLOBS = ['**/*.rqvae.{yaml,yml}', '**/experiments/**/*.{yaml,yml}'];
-const EXCLUDE = '**/{node_modules,.git,runs}/**';
+const EXCLUDE = '**/{node_modules,.git}/**';
 
-/** `*.rqvae.yaml|yml`, or any YAML with an `experiments` folder above it. */
+/** Matches the `semid.experiments.patterns` setting (owned by experiments/). */
 export function isExperimentFile(file: string): boolean {
-  const base = path.basename(file);
-  if (/\.rqvae\.ya?ml$/i.test(base)) return true;
-  if (!/\.ya?ml$/i.test(base)) return false;
-  return path.dirname(file).split(/[\\/]/).includes('experiments');
+  return isExperimentPath(readPatterns(), file);
+}
+
+function experimentGlobs(): readonly string[] {
+  const configured = vscode.workspace.getConfiguration().get<unknown>(PATTERNS_SETTING);
+  const globs = Array.isArray(configured) ? configured.filter((g): g is string => typeof g === 'string' && g !== '') : [];
+  return globs.length > 0 ? globs : DEFAULT_PATTERNS;
 }
 
 export async function findExperimentFiles(): Promise<vscode.Uri[]> {
-  const found = await Promise.all(EXPERIMENT_GLOBS.map((glob) => vscode.workspace.findFiles(glob, EXCLUDE)));
+  const found = await Promise.all(experimentGlobs().map((glob) => vscode.workspace.findFiles(glob, EXCLUDE)));
   const unique = new Map<string, vscode.Uri>();
   for (const uri of found.flat()) unique.set(uri.fsPath, uri);
   return [...unique.values()].sort((a, b) => a.fsPath.localeCompare(b.fsPath));

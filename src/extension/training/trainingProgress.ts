@@ -30,7 +30,7 @@ export function showTrainingProgress(manager: TrainingManager, training: ActiveT
             const eta = event.eta_seconds > 0 ? ` · ETA ${formatSeconds(event.eta_seconds)}` : '';
             progress.report({
               increment: Math.max(0, percent - reported),
-              message: `epoch ${event.epoch}/${event.epochs} · step ${event.step}/${event.total_steps}${eta}`,
+              message: `epoch ${event.epoch + 1}/${event.epochs} · step ${event.step}/${event.total_steps}${eta}`,
             });
             reported = Math.max(reported, percent);
           }),

@@ -1,0 +1,159 @@
+/**
+ * "Train RQVAE" in the real extension host: a child-process engine trains the fixture
+ * experiments. Sizes: tiny trains 4 steps in well under a second; slow would take
+ * ~100 s and is always stopped after its first steps.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { before, describe, it } from 'mocha';
+import * as vscode from 'vscode';
+import type { TrainCommandResult } from '../../../src/extension/training/trainCommand';
+import type { SemanticIdsApi } from '../../../src/extension/testApi';
+import { fixture, readSummary, semidApi, trusted, waitFor } from './support/semid';
+
+function train(file: string): Thenable<TrainCommandResult> {
+  return vscode.commands.executeCommand<TrainCommandResult>('semid.train', vscode.Uri.file(file));
+}
+
+describe('training (trusted workspace)', function () {
+  this.timeout(120_000);
+  let api: SemanticIdsApi;
+
+  before(async function () {
+    if (!trusted()) this.skip();
+    api = await semidApi();
+  });
+
+  it('trains the experiment to a completed run directory', async () => {
+    const outcome = await train(fixture('tiny.rqvae.yaml'));
+    assert.equal(outcome?.kind, 'completed', JSON.stringify(outcome));
+    assert.ok(outcome.runDir && fs.existsSync(outcome.runDir), `run directory ${outcome.runDir}`);
+    assert.equal(path.dirname(path.dirname(outcome.runDir)), fixture('runs'));
+    const summary = readSummary(outcome.runDir);
+    assert.equal(summary.status, 'completed');
+    assert.equal(summary.items, 6);
+    const ids = fs.readFileSync(path.join(outcome.runDir, 'semantic_ids.jsonl'), 'utf8').trim().split('\n');
+    assert.equal(ids.length, 6);
+    assert.ok(api.shownMessages().some((m) => m.level === 'info' && m.text.includes('training completed')));
+    assert.match(api.statusText(), /Semantic IDs/, 'status bar back to idle');
+  });
+
+  it('stops on "Stop Training", leaving an interrupted run with a checkpoint; the status bar shows the engine\'s step', async () => {
+    const slow = fixture('training', 'slow.rqvae.yaml');
+    const pending = train(slow);
+    await waitFor('the slow run to start', () => api.activeTrainings().find((t) => t.experimentPath === slow && t.runDir));
+    const status = await waitFor('a step in the status bar', () => /wasm \d+\/30000/.test(api.statusText()) && api.statusText());
+    assert.match(status, /slow/);
+    const stopped = await vscode.commands.executeCommand<number>('semid.stop');
+    assert.equal(stopped, 1);
+    const outcome = await pending;
+    assert.equal(outcome?.kind, 'interrupted', JSON.stringify(outcome));
+    assert.ok(outcome.runDir);
+    const summary = readSummary(outcome.runDir);
+    assert.equal(summary.status, 'interrupted');
+    assert.ok(summary.steps > 0 && summary.steps < 30000, `steps ${summary.steps}`);
+    const checkpoint = path.join(outcome.runDir, 'checkpoint');
+    assert.ok(fs.existsSync(checkpoint) && fs.readdirSync(checkpoint).length > 0, 'checkpoint written');
+    assert.equal(api.activeTrainings().length, 0);
+  });
+
+  it('queues a second training of the same experiment and says so; stopping drops the queue', async () => {
+    const slow = fixture('training', 'slow.rqvae.yaml');
+    const first = train(slow);
+    await waitFor('the slow run to start', () => api.activeTrainings().find((t) => t.experimentPath === slow && t.runDir));
+    const second = train(slow);
+    await waitFor('the queued message', () => api.shownMessages().find((m) => m.text.includes('is queued')));
+    assert.equal(api.activeTrainings().length, 1, 'one training per experiment at a time');
+    await vscode.commands.executeCommand('semid.stop', vscode.Uri.file(slow));
+    assert.equal((await first)?.kind, 'interrupted');
+    assert.equal((await second)?.kind, 'cancelled');
+  });
+
+  it('shows an engine failure (a broken data line) as an error with the log, and the run as failed', async () => {
+    const outcome = await train(fixture('training', 'broken.rqvae.yaml'));
+    assert.equal(outcome?.kind, 'failed', JSON.stringify(outcome));
+    assert.match(outcome.error, /broken\.jsonl:2/);
+    const shown = api.shownMessages().at(-1);
+    assert.equal(shown?.level, 'error');
+    assert.match(shown.text, /training failed: .*broken\.jsonl:2/);
+    assert.ok(outcome.runDir, 'the engine reports the failed run directory');
+    assert.equal(readSummary(outcome.runDir).status, 'failed');
+  });
+
+  it('reports an engine that cannot start (semid.engine.nodePath pointing nowhere) as a failure', async () => {
+    const settings = vscode.workspace.getConfiguration('semid');
+    await settings.update('engine.nodePath', '/nonexistent/node', vscode.ConfigurationTarget.Global);
+    try {
+      const outcome = await train(fixture('tiny.rqvae.yaml'));
+      assert.equal(outcome?.kind, 'failed', JSON.stringify(outcome));
+      assert.match(outcome.error, /the engine could not start/);
+      const shown = api.shownMessages().at(-1);
+      assert.equal(shown?.level, 'error');
+      assert.match(shown.text, /training failed: the engine could not start/);
+      assert.match(api.statusText(), /Semantic IDs/, 'status bar back to idle');
+    } finally {
+      await settings.update('engine.nodePath', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  it('does not start an invalid experiment and names the error', async () => {
+    const file = fixture('training', 'invalid.rqvae.yaml');
+    fs.writeFileSync(file, 'name: invalid\ndata:\n  items: nowhere.jsonl\n  id_field: id\nmodel:\n  levels: 0\n');
+    try {
+      const outcome = await train(file);
+      assert.equal(outcome?.kind, 'invalid');
+      const shown = api.shownMessages().at(-1);
+      assert.equal(shown?.level, 'warning');
+      assert.match(shown.text, /not training: .*invalid\.rqvae\.yaml:\d+:\d+/);
+      assert.equal(fs.existsSync(fixture('training', 'runs', 'invalid')), false);
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  });
+
+  it('runs an ablation sweep of the experiment in a terminal', async () => {
+    const result = await vscode.commands.executeCommand<{ kind: string; terminal?: string }>('semid.runSweep', vscode.Uri.file(fixture('tiny.rqvae.yaml')));
+    assert.equal(result?.kind, 'started', JSON.stringify(result));
+    const terminal = await waitFor('the sweep terminal', () => vscode.window.terminals.find((t) => t.name === result.terminal));
+    const exit = await waitFor('the sweep to finish', () => terminal.exitStatus, 90_000);
+    assert.equal(exit.code, 0);
+    terminal.dispose();
+  });
+
+  it('fails "Install GPU Engine" clearly and harmlessly without network', async () => {
+    const result = await vscode.commands.executeCommand<{ kind: string; error?: string }>('semid.installGpuEngine', { npmArgs: ['--offline'] });
+    assert.equal(result?.kind, 'failed', JSON.stringify(result));
+    const shown = api.shownMessages().at(-1);
+    assert.equal(shown?.level, 'error');
+    assert.match(shown.text, /installing the GPU engine failed: .*Nothing was changed/);
+    assert.equal(fs.existsSync(api.gpuEngineDir()), false, 'no half-installed engine left');
+    assert.equal(fs.existsSync(`${api.gpuEngineDir()}.staging`), false);
+  });
+});
+
+describe('training (restricted workspace)', function () {
+  this.timeout(30_000);
+  let api: SemanticIdsApi;
+
+  before(async function () {
+    if (trusted()) this.skip();
+    api = await semidApi();
+  });
+
+  it('refuses to train and explains why', async () => {
+    const runsOf = () => (fs.existsSync(fixture('runs', 'tiny')) ? fs.readdirSync(fixture('runs', 'tiny')).length : 0);
+    const before = runsOf();
+    const outcome = await train(fixture('tiny.rqvae.yaml'));
+    assert.equal(outcome?.kind, 'refused');
+    const shown = api.shownMessages().at(-1);
+    assert.equal(shown?.level, 'warning');
+    assert.match(shown.text, /Restricted Mode/);
+    assert.equal(runsOf(), before, 'nothing was trained');
+  });
+
+  it('refuses the GPU install and the sweep', async () => {
+    assert.equal((await vscode.commands.executeCommand<{ kind: string }>('semid.installGpuEngine'))?.kind, 'refused');
+    assert.equal((await vscode.commands.executeCommand<{ kind: string }>('semid.runSweep'))?.kind, 'refused');
+  });
+});
