@@ -21,7 +21,11 @@ if (!only || only === 'unit' || only === 'integration') {
   const tests = [...(only !== 'integration' ? files('test/unit') : []), ...(only !== 'unit' ? files('test/integration') : [])];
   run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...tests]);
 }
-if ((!only || only === 'vscode') && existsSync(path.join(root, 'scripts', 'test-vscode.mjs'))) {
+if (!only || only === 'vscode') {
+  // The extension suite in a real VS Code: trusted workspace, then restricted mode,
+  // then the command palette driven as a user would (screenshots in test-output/).
   run(process.execPath, [path.join(root, 'scripts', 'test-vscode.mjs')]);
+  run(process.execPath, [path.join(root, 'dist', 'test', 'vscode', 'runInCodeServer.js'), '--trust']);
+  run(process.execPath, ['--import', 'tsx', path.join(root, 'test', 'vscode', 'e2ePalette.ts'), '--out', path.join(root, 'test-output')]);
 }
 process.exit(failed ? 1 : 0);
