@@ -37,22 +37,28 @@ async function workerMain(job: ShardJob): Promise<void> {
   const data = new Float32Array(rows * m.dim);
   const rnd = new Random(1 + job.shard);
   for (let i = 0; i < data.length; i++) data[i] = rnd.normal() * 0.05;
+  let computeMs = 0;
+  let applyMs = 0;
   port.on('message', (msg: { type: 'step' } | { type: 'apply'; grads: Float32Array[] } | { type: 'stop' }) => {
     if (msg.type === 'stop') {
       port.close();
       return;
     }
     if (msg.type === 'step') {
+      const t0 = performance.now();
       const grads = tf.tidy(() => {
         const x = tf.tensor2d(data, [rows, m.dim]);
         const { grads } = tf.variableGrads(() => model.forward(x, 0.25).total.reshape([]) as Scalar, variables);
         return variables.map((v) => (grads[v.name] as Tensor).dataSync() as Float32Array).map((a) => new Float32Array(a));
       });
+      computeMs += performance.now() - t0;
       port.postMessage(grads, grads.map((g) => g.buffer));
       return;
     }
+    const t1 = performance.now();
     tf.tidy(() => optimizer.apply(msg.grads.map((g, i) => tf.tensor(g, variables[i].shape))));
-    port.postMessage('applied');
+    applyMs += performance.now() - t1;
+    port.postMessage(`applied; so far ${computeMs.toFixed(0)} ms computing, ${applyMs.toFixed(0)} ms applying`);
   });
   port.postMessage('ready');
 }
@@ -65,8 +71,12 @@ function workerBootstrap(): string {
 
 function once<T>(w: Worker): Promise<T> {
   return new Promise((resolve, reject) => {
-    w.once('message', resolve);
-    w.once('error', reject);
+    const fail = (e: Error): void => reject(e);
+    w.once('error', fail);
+    w.once('message', (v: T) => {
+      w.off('error', fail);
+      resolve(v);
+    });
   });
 }
 
@@ -87,6 +97,7 @@ async function main(): Promise<void> {
   const load0 = os.loadavg()[0];
   const pool = Array.from({ length: workers }, (_, shard) => new Worker(workerBootstrap(), { eval: true, workerData: { shard, shards: workers } }));
   await Promise.all(pool.map((w) => once<string>(w)));
+  let lastApply: string[] = [];
   const step = async (): Promise<void> => {
     const parts = await Promise.all(pool.map((w) => {
       const reply = once<Float32Array[]>(w);
@@ -102,7 +113,7 @@ async function main(): Promise<void> {
       for (let j = 0; j < out.length; j++) out[j] /= parts.length;
       return out;
     });
-    await Promise.all(pool.map((w) => {
+      lastApply = await Promise.all(pool.map((w) => {
       const reply = once<string>(w);
       w.postMessage({ type: 'apply', grads: mean });
       return reply;
@@ -118,6 +129,7 @@ async function main(): Promise<void> {
   console.log(`one thread, batch ${m.batch}: ${single.wallMsPerStep.toFixed(0)} ms/step wall (${single.cpuMsPerStep.toFixed(0)} ms CPU)`);
   console.log(`${workers} workers x batch ${m.batch / workers} + gradient exchange: ${parallelMs.toFixed(0)} ms/step wall`);
   console.log(`speedup (wall): ${(single.wallMsPerStep / parallelMs).toFixed(2)}x on ${os.cpus().length} cores; load average ${load0.toFixed(1)} -> ${load1.toFixed(1)}`);
+  console.log(`workers: ${lastApply.join(' | ')}`);
   console.log(`threaded wasm: ${await threadedWasmProbe()}`);
 }
 

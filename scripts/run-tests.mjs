@@ -23,9 +23,11 @@ if (!only || only === 'unit' || only === 'integration') {
 }
 if (!only || only === 'vscode') {
   // The extension suite in a real VS Code: trusted workspace, then restricted mode,
-  // then the command palette driven as a user would (screenshots in test-output/).
+  // then the command palette driven as a user would, then the packaged VSIX installed
+  // and trained from the palette (screenshots in test-output/).
   run(process.execPath, [path.join(root, 'scripts', 'test-vscode.mjs')]);
   run(process.execPath, [path.join(root, 'dist', 'test', 'vscode', 'runInCodeServer.js'), '--trust']);
   run(process.execPath, ['--import', 'tsx', path.join(root, 'test', 'vscode', 'e2ePalette.ts'), '--out', path.join(root, 'test-output')]);
+  run(process.execPath, ['--import', 'tsx', path.join(root, 'test', 'vscode', 'vsixInstall.ts'), '--out', path.join(root, 'test-output')]);
 }
 process.exit(failed ? 1 : 0);

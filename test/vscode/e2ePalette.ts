@@ -7,45 +7,15 @@
  *
  *   node --import tsx test/vscode/e2ePalette.ts [--out DIR]     (after npm run build)
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { assertCodeServerInstalled, defaultCodeServerDir, findFreePort, startCodeServer, type RunningCodeServer } from './harness/codeServer';
 import { createTestProfile, type TestProfile } from './harness/testProfile';
+import { completedRun, launchChromium, openWorkbench, quickOpen, runFromPalette, until, workbenchUrl } from './harness/workbench';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-function completedRun(workspace: string): string | undefined {
-  const folder = path.join(workspace, 'runs', 'tiny');
-  if (!existsSync(folder)) return undefined;
-  for (const run of readdirSync(folder)) {
-    const summary = path.join(folder, run, 'summary.json');
-    if (existsSync(summary) && (JSON.parse(readFileSync(summary, 'utf8')) as { status: string }).status === 'completed') return path.join(folder, run);
-  }
-  return undefined;
-}
-
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-/** F1, the command's title, Enter: what a person does. */
-async function runFromPalette(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 15_000 });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15_000 });
-  await page.keyboard.press('Enter');
-}
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { out: { type: 'string' } } });
@@ -71,25 +41,13 @@ async function main(): Promise<number> {
       onOutput: () => undefined,
       startTimeoutMs: 60_000,
     });
-    browser = await chromium.launch({ executablePath: process.env.SEMID_CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    const payload = [
-      ['extensionDevelopmentPath', `vscode-remote://${server.origin}${repoRoot}`],
-      ['skipWelcome', 'true'],
-    ];
-    await page.goto(`http://${server.origin}/?folder=${encodeURIComponent(profile.workspaceDir)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    // The extension is active once its status bar item is there.
-    await page.locator('.statusbar', { hasText: 'Semantic IDs' }).waitFor({ timeout: 60_000 });
-
-    await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input').fill('tiny.rqvae.yaml');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'tiny.rqvae.yaml' }).first().waitFor({ timeout: 15_000 });
-    await page.keyboard.press('Enter');
-    await page.locator('.tab', { hasText: 'tiny.rqvae.yaml' }).waitFor({ timeout: 15_000 });
+    await openWorkbench(page, workbenchUrl(server.origin, profile.workspaceDir, repoRoot));
+    await quickOpen(page, 'tiny.rqvae.yaml');
 
     await runFromPalette(page, 'Semantic IDs: Train RQVAE');
-    const runDir = await until('a completed run directory', () => completedRun(profile!.workspaceDir), 120_000);
+    const runDir = await until('a completed run directory', () => completedRun(path.join(profile!.workspaceDir, 'runs', 'tiny')), 120_000);
     console.log(`[e2e] trained: ${runDir}`);
     await page.locator('.notifications-toasts', { hasText: 'training completed' }).waitFor({ timeout: 30_000 });
     await page.screenshot({ path: path.join(out, 'e2e-train.png') });

@@ -4,14 +4,15 @@ import { loadExperiment } from '../../config';
 import { loadCatalog } from '../../data/catalog';
 import { loadEmbeddings } from '../../data/embeddings';
 import { loadDataset, alignEmbeddings } from '../../data/dataset';
-import type { EmbeddingMatrix } from '../../data/types';
+import { DataError, type EmbeddingMatrix } from '../../data/types';
 import { featurizeCatalog } from '../../features/featurize';
 import { readSemanticIds } from '../../ids/semanticIdsFile';
 import { extendCollisionDigits } from '../../ids/collisionDigit';
 import { initBackend } from '../../tf/backend';
 import { loadModel } from '../../model/modelFile';
 import { RUN_FILES } from '../../run/runDirectory';
-import { writeFileAtomic } from '../../run/atomicWrite';
+import { binaryEmbeddingShape, isStreamableEmbeddings, readEmbeddingChunks } from '../../data/embeddingChunks';
+import { assignStream, writeLinesProgressively } from '../../ids/streamAssign';
 import type { SemanticIdRecord } from '../../../protocol';
 import { parseCommand } from '../parse';
 import { EXIT, UsageError } from '../usage';
@@ -20,6 +21,9 @@ import { EXIT, UsageError } from '../usage';
  * `semid ids <run-dir> [--items FILE] [--embeddings FILE] [--out FILE]`: IDs from the
  * run's trained model. Items the run already has keep their IDs; new items get codes
  * from the model and the next free digit after the run's IDs with the same codes.
+ * Binary embeddings (.f32, .npy) are streamed, and the output is written block by
+ * block, so memory stays bounded at catalog scale (codes and ids are kept: the digit
+ * needs every code).
  */
 export async function idsCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseCommand(
@@ -31,14 +35,34 @@ export async function idsCommand(args: string[]): Promise<number> {
   if (!fs.existsSync(path.join(runDir, RUN_FILES.model))) throw new UsageError(`${runDir} has no trained model (model/); is it a completed run directory?`);
   const config = await loadExperiment(path.join(runDir, RUN_FILES.config), [], { checkFiles: false });
   const existing = await readSemanticIds(path.join(runDir, RUN_FILES.semanticIds));
+  const embeddingsFile = values.embeddings ? path.resolve(values.embeddings) : null;
+  const streaming = embeddingsFile !== null && isStreamableEmbeddings(embeddingsFile);
 
-  const { ids, features } = await itemsToAssign(config, values.items ?? null, values.embeddings ?? null);
+  // Binary embeddings are streamed block by block (bounded memory at any catalog
+  // size); the other formats carry ids and are loaded whole, as training does.
+  const assigned = streaming ? null : await itemsToAssign(config, values.items ?? null, values.embeddings ?? null);
+  const streamedIds = streaming ? await idsForBinaryEmbeddings(config, values.items ?? null) : null;
   const runtime = await initBackend((values.backend as typeof config.engine.backend | undefined) ?? config.engine.backend, config.engine.threads);
   const model = loadModel(runtime.tf, path.join(runDir, RUN_FILES.model));
-  if (model.shape.inputDim !== features.dim) {
-    throw new Error(`the model takes ${model.shape.inputDim}-dim inputs; the given embeddings have ${features.dim}`);
+  let ids: string[];
+  let codes: Int32Array;
+  if (assigned) {
+    if (model.shape.inputDim !== assigned.features.dim) {
+      throw new Error(`the model takes ${model.shape.inputDim}-dim inputs; the given embeddings have ${assigned.features.dim}`);
+    }
+    ids = assigned.ids;
+    codes = model.assign(assigned.features.data, assigned.features.rows);
+  } else {
+    const file = embeddingsFile as string;
+    ids = streamedIds as string[];
+    const dim = config.data.embedding_dim ?? model.shape.inputDim;
+    const shape = await binaryEmbeddingShape(file, dim);
+    if (shape.dim !== model.shape.inputDim) throw new Error(`the model takes ${model.shape.inputDim}-dim inputs; the given embeddings have ${shape.dim}`);
+    if (shape.rows !== ids.length) {
+      throw new DataError(file, 0, `${shape.rows} embedding rows but ${ids.length} items in --items; row i must be item i`);
+    }
+    codes = (await assignStream(model, readEmbeddingChunks(file, dim))).codes;
   }
-  const codes = model.assign(features.data, features.rows);
   model.dispose();
 
   const known = new Map<string, number>();
@@ -51,23 +75,29 @@ export async function idsCommand(args: string[]): Promise<number> {
   const freshCodes = new Int32Array(fresh.length * levels);
   fresh.forEach((i, j) => freshCodes.set(codes.subarray(i * levels, (i + 1) * levels), j * levels));
   const freshDigits = extendCollisionDigits(existing, freshCodes);
-  const digitOf = new Map<number, number>();
-  fresh.forEach((i, j) => digitOf.set(i, freshDigits[j]));
+  // Per row: its digit when new, -1 when the run already has it (an array, not a Map: 1M+ rows).
+  const digitOf = new Int32Array(ids.length).fill(-1);
+  fresh.forEach((i, j) => (digitOf[i] = freshDigits[j]));
 
-  const lines = ids.map((id, i) => {
-    const at = known.get(id);
+  const lineOf = (i: number): string => {
+    const at = known.get(ids[i]);
     const sid =
       at !== undefined
         ? [...existing.codes.subarray(at * levels, (at + 1) * levels), existing.digits[at]]
-        : [...codes.subarray(i * levels, (i + 1) * levels), digitOf.get(i) as number];
-    const record: SemanticIdRecord = { id, sid };
+        : [...codes.subarray(i * levels, (i + 1) * levels), digitOf[i]];
+    const record: SemanticIdRecord = { id: ids[i], sid };
     return JSON.stringify(record);
-  });
-  const text = lines.join('\n') + (lines.length ? '\n' : '');
-  if (values.out) writeFileAtomic(path.resolve(values.out), text);
-  else process.stdout.write(text);
+  };
+  await writeLinesProgressively(values.out ? path.resolve(values.out) : null, ids.length, lineOf);
   process.stderr.write(`${ids.length} items: ${ids.length - fresh.length} already in the run, ${fresh.length} new\n`);
   return EXIT.completed;
+}
+
+/** Ids for a binary (.f32/.npy) embeddings file, which carries none: --items, in row order. */
+async function idsForBinaryEmbeddings(config: Awaited<ReturnType<typeof loadExperiment>>, itemsFile: string | null): Promise<string[]> {
+  if (!itemsFile) throw new UsageError('binary --embeddings (.f32, .npy) carry no item ids: give --items with one item per embedding row, in row order');
+  const catalog = await loadCatalog(path.resolve(itemsFile), config.data.id_field);
+  return catalog.items.map((it) => it.id);
 }
 
 async function itemsToAssign(

@@ -1,0 +1,89 @@
+/**
+ * Driving the code-server workbench as a person would: Chromium through playwright-core,
+ * Quick Open, the command palette, and waiting on what training leaves on disk.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** Debian's Chromium unless SEMID_CHROMIUM names another. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.SEMID_CHROMIUM ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+    headless: true,
+    // Playwright's own handlers would exit the process before code-server is stopped.
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+  });
+}
+
+/**
+ * The workbench for `folder`. With no `extensionDevelopmentPath` the session is a plain
+ * user's: only the extensions installed in the server's extensions dir load.
+ */
+export function workbenchUrl(origin: string, folder: string, extensionDevelopmentPath?: string): string {
+  const payload: [string, string][] = [];
+  if (extensionDevelopmentPath !== undefined) payload.push(['extensionDevelopmentPath', `vscode-remote://${origin}${extensionDevelopmentPath}`]);
+  payload.push(['skipWelcome', 'true']);
+  return `http://${origin}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}
+
+/** Loads the workbench and waits until the extension is active (its status bar item shows). */
+export async function openWorkbench(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  try {
+    await page.locator('.statusbar', { hasText: 'Semantic IDs' }).waitFor({ timeout: 60_000 });
+  } catch {
+    throw new Error('the extension did not activate: no "Semantic IDs" status bar item within 60 s');
+  }
+}
+
+/** Ctrl+P, the file's name, Enter; resolves once its editor tab is open. */
+export async function quickOpen(page: Page, fileName: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input').fill(fileName);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.tab', { hasText: fileName }).waitFor({ timeout: 15_000 });
+}
+
+/** F1, the command's title, Enter: what a person does. */
+export async function runFromPalette(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+}
+
+/** A run directory of `<output dir>/<experiment name>` whose summary.json says completed. */
+export function completedRun(experimentRuns: string): string | undefined {
+  if (!existsSync(experimentRuns)) return undefined;
+  for (const run of readdirSync(experimentRuns)) {
+    const summary = path.join(experimentRuns, run, 'summary.json');
+    if (!existsSync(summary)) continue;
+    try {
+      if ((JSON.parse(readFileSync(summary, 'utf8')) as { status?: unknown }).status === 'completed') return path.join(experimentRuns, run);
+    } catch {
+      // Caught mid-write; the next probe reads it whole.
+    }
+  }
+  return undefined;
+}
+
+/** Polls `probe` until it gives a value; throws after `timeoutMs`. */
+export async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
