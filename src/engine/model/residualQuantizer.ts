@@ -77,7 +77,8 @@ export function gatherRows(tf: TF, codebook: Tensor2D, codes: Tensor1D): Tensor2
     return {
       value: tf.gather(e, codes),
       gradFunc: (dy: Tensor, saved: Tensor[]) => {
-        const picked = tf.oneHot(saved[0] as Tensor1D, k, 1, 0, 'float32') as Tensor2D;
+        // int32 then cast: wasm's OneHot writes int32 bits even when asked for float32.
+        const picked = tf.cast(tf.oneHot(saved[0] as Tensor1D, k), 'float32') as Tensor2D;
         return [tf.transpose(tf.matMul(tf.transpose(dy as Tensor2D), picked))];
       },
     };
