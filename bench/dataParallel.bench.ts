@@ -37,6 +37,16 @@ async function workerMain(job: ShardJob): Promise<void> {
   const data = new Float32Array(rows * m.dim);
   const rnd = new Random(1 + job.shard);
   for (let i = 0; i < data.length; i++) data[i] = rnd.normal() * 0.05;
+  // Self-check before serving: the same shard step, timed outside any message handler.
+  const selfCheck0 = performance.now();
+  for (let s = 0; s < 2; s++) {
+    tf.tidy(() => {
+      const x = tf.tensor2d(data, [rows, m.dim]);
+      const { grads } = tf.variableGrads(() => model.forward(x, 0.25).total.reshape([]) as Scalar, variables);
+      return variables.map((v) => (grads[v.name] as Tensor).dataSync());
+    });
+  }
+  const selfCheckMs = (performance.now() - selfCheck0) / 2;
   let computeMs = 0;
   let applyMs = 0;
   port.on('message', (msg: { type: 'step' } | { type: 'apply'; grads: Float32Array[] } | { type: 'stop' }) => {
@@ -60,7 +70,7 @@ async function workerMain(job: ShardJob): Promise<void> {
     applyMs += performance.now() - t1;
     port.postMessage(`applied; so far ${computeMs.toFixed(0)} ms computing, ${applyMs.toFixed(0)} ms applying`);
   });
-  port.postMessage('ready');
+  port.postMessage(`ready; shard step before serving ${selfCheckMs.toFixed(0)} ms`);
 }
 
 /** Workers run this file too: compiled (dist) as is, as TypeScript through tsx's require hook. */
@@ -92,11 +102,10 @@ async function threadedWasmProbe(): Promise<string> {
 async function main(): Promise<void> {
   const workers = Number(process.argv[process.argv.indexOf('--workers') + 1] || 2) || 2;
   const steps = Number(process.argv[process.argv.indexOf('--steps') + 1] || 10) || 10;
-  const runtime = await initBackend('wasm', null);
-  const single = timeTrainingSteps(runtime.tf, m, steps);
   const load0 = os.loadavg()[0];
   const pool = Array.from({ length: workers }, (_, shard) => new Worker(workerBootstrap(), { eval: true, workerData: { shard, shards: workers } }));
-  await Promise.all(pool.map((w) => once<string>(w)));
+  const ready = await Promise.all(pool.map((w) => once<string>(w)));
+  console.log(`workers: ${ready.join(' | ')}`);
   let lastApply: string[] = [];
   const step = async (): Promise<void> => {
     const parts = await Promise.all(pool.map((w) => {
@@ -125,6 +134,9 @@ async function main(): Promise<void> {
   const parallelMs = (performance.now() - t0) / steps;
   for (const w of pool) w.postMessage({ type: 'stop' });
   await Promise.all(pool.map((w) => w.terminate()));
+  // The one-thread baseline after the workers are gone, so neither disturbs the other.
+  const runtime = await initBackend('wasm', null);
+  const single = timeTrainingSteps(runtime.tf, m, steps);
   const load1 = os.loadavg()[0];
   console.log(`one thread, batch ${m.batch}: ${single.wallMsPerStep.toFixed(0)} ms/step wall (${single.cpuMsPerStep.toFixed(0)} ms CPU)`);
   console.log(`${workers} workers x batch ${m.batch / workers} + gradient exchange: ${parallelMs.toFixed(0)} ms/step wall`);

@@ -9,6 +9,7 @@
 import type { PairCriterion } from '../src/engine/config/experiment';
 import { minePairs } from '../src/engine/pairs';
 import { Random } from '../src/engine/util/random';
+import * as os from 'node:os';
 
 function arg(name: string, fallback: number): number;
 function arg(name: string, fallback: string): string;
@@ -84,7 +85,7 @@ function main(): void {
     `pairs bench: ${interactions} interactions, ${train.length} users, ${items} items, zipf ${zipf}, window ${window}, ${criterion}` +
       ` | generate ${((t1 - t0) / 1000).toFixed(2)} s, mine ${((t2 - t1) / 1000).toFixed(2)} s` +
       ` | contexts ${mined.contexts}, candidates ${mined.candidates}, kept ${mined.kept}, shards ${mined.shards}` +
-      ` | peak rss ${mib(peak)}`,
+      ` | peak rss ${mib(peak)} | load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`,
   );
 }
 

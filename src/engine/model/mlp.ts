@@ -8,18 +8,26 @@ export interface Mlp {
   biases: Variable[];
 }
 
-/** Sizes [in, h1, ..., out]; He-uniform weights drawn from `random`, zero biases. */
+/**
+ * Sizes [in, h1, ..., out]; weights and biases uniform in +-1/sqrt(fan_in), drawn from
+ * `random` (torch.nn.Linear's default). He-uniform (2.45x wider) made the first
+ * codebook collapse: on MicroLens, 2% of level-0 codes in use after 440 steps
+ * against 77% with this scale (and lower reconstruction loss).
+ */
 export function createMlp(tf: TF, sizes: number[], random: Random): Mlp {
   const weights: Variable[] = [];
   const biases: Variable[] = [];
   for (let i = 0; i + 1 < sizes.length; i++) {
     const fanIn = sizes[i];
     const fanOut = sizes[i + 1];
-    const limit = Math.sqrt(6 / fanIn);
-    const w = new Float32Array(fanIn * fanOut);
-    for (let j = 0; j < w.length; j++) w[j] = (random.next() * 2 - 1) * limit;
-    weights.push(tf.variable(tf.tensor2d(w, [fanIn, fanOut])));
-    biases.push(tf.variable(tf.zeros([fanOut])));
+    const limit = 1 / Math.sqrt(fanIn);
+    const uniform = (n: number): Float32Array => {
+      const values = new Float32Array(n);
+      for (let j = 0; j < n; j++) values[j] = (random.next() * 2 - 1) * limit;
+      return values;
+    };
+    weights.push(tf.variable(tf.tensor2d(uniform(fanIn * fanOut), [fanIn, fanOut])));
+    biases.push(tf.variable(tf.tensor1d(uniform(fanOut))));
   }
   return { weights, biases };
 }
