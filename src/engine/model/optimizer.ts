@@ -43,6 +43,9 @@ export class Optimizer {
     const t = this.step;
     const correction1 = 1 - Math.pow(BETA1, t);
     const correction2 = 1 - Math.pow(BETA2, t);
+    // Computed in float64 from the step count (see above), rounded once to float32 by tf.
+    const stepScale = Math.sqrt(correction2) / correction1;
+    const epsilonScaled = EPSILON * Math.sqrt(correction2);
     tf.tidy(() => {
       this.variables.forEach((v, i) => {
         let g = grads[i];
@@ -58,11 +61,15 @@ export class Optimizer {
         const second = slot.second as Variable;
         slot.first.assign(tf.add(tf.mul(slot.first, BETA1), tf.mul(g, 1 - BETA1)));
         second.assign(tf.add(tf.mul(second, BETA2), tf.mul(tf.square(g), 1 - BETA2)));
-        const mHat = tf.div(slot.first, correction1);
-        const vHat = tf.div(second, correction2);
-        let update = tf.div(mHat, tf.add(tf.sqrt(vHat), EPSILON));
-        if (name === 'adamw' && weightDecay > 0) update = tf.add(update, tf.mul(v, weightDecay));
-        v.assign(tf.sub(v, tf.mul(update, lr)));
+        // lr * mHat / (sqrt(vHat) + eps), the corrections and lr folded into two scalars:
+        // m * (lr sqrt(c2) / c1) / (sqrt(v) + eps sqrt(c2)): 5 full-size ops instead of 7.
+        const denominator = tf.add(tf.sqrt(second), epsilonScaled);
+        if (name === 'adamw' && weightDecay > 0) {
+          const update = tf.add(tf.div(tf.mul(slot.first, stepScale), denominator), tf.mul(v, weightDecay));
+          v.assign(tf.sub(v, tf.mul(update, lr)));
+        } else {
+          v.assign(tf.sub(v, tf.div(tf.mul(slot.first, stepScale * lr), denominator)));
+        }
       });
     });
   }

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { loadExperiment, formatProblem } from '../../config';
 import { planSweep, runSweep } from '../../sweep';
+import { stopOnInterrupt } from '../interrupts';
 import { TerminalReporter, duration } from '../terminalReporter';
 import { printSummary } from '../summaryTable';
 import { parseCommand } from '../parse';
@@ -41,18 +42,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
   );
 
   const reporter = new TerminalReporter();
-  let interrupts = 0;
-  const onSigint = (): void => {
-    interrupts++;
-    if (interrupts === 1) {
-      reporter.log('warn', 'interrupt: stopping the current run after this step and saving a checkpoint (Ctrl-C again to quit at once)');
-      reporter.requestStop();
-    } else {
-      process.exit(EXIT.interrupted);
-    }
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  const uninstall = stopOnInterrupt(reporter, 'the current run');
   const t0 = Date.now();
   try {
     const outcome = await runSweep(request, plan, reporter, (p) => {
@@ -67,7 +57,6 @@ export async function sweepCommand(args: string[]): Promise<number> {
     process.stdout.write(`${outcome.comparisonPath}\n`);
     return outcome.status === 'completed' ? EXIT.completed : outcome.status === 'interrupted' ? EXIT.interrupted : EXIT.failed;
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    uninstall();
   }
 }

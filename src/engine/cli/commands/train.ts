@@ -3,6 +3,7 @@ import { loadExperiment, formatProblem } from '../../config';
 import type { BackendRequest } from '../../config/experiment';
 import { runTrainJob, runDirOf } from '../../jobs/trainJob';
 import { RUN_FILES } from '../../run/runDirectory';
+import { stopOnInterrupt } from '../interrupts';
 import { TerminalReporter } from '../terminalReporter';
 import { printSummary } from '../summaryTable';
 import { parseCommand } from '../parse';
@@ -36,18 +37,7 @@ export async function trainCommand(args: string[]): Promise<number> {
     : await loadExperiment(experimentPath, overrides, { onProblem: (p) => process.stderr.write(`${formatProblem(experimentPath, p)}\n`) });
 
   const reporter = new TerminalReporter();
-  let interrupts = 0;
-  const onSigint = (): void => {
-    interrupts++;
-    if (interrupts === 1) {
-      reporter.log('warn', 'interrupt: stopping after this step and saving a checkpoint (Ctrl-C again to quit at once)');
-      reporter.requestStop();
-    } else {
-      process.exit(EXIT.interrupted);
-    }
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  const uninstall = stopOnInterrupt(reporter, 'training');
   try {
     const { runDir, summary } = await runTrainJob({ config, experimentPath, variant: null, resumeDir }, reporter);
     printSummary(summary, process.stderr);
@@ -61,7 +51,6 @@ export async function trainCommand(args: string[]): Promise<number> {
     if (runDir) process.stderr.write(`run failed; its directory: ${runDir}\n`);
     throw e;
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    uninstall();
   }
 }
