@@ -1,5 +1,6 @@
 import type { TF, Tensor, Tensor1D, Tensor2D, Variable } from '../tf/types';
 import type { MatMul } from './fastMatMul';
+import { stopGradient } from './stopGradient';
 import { squaredDistances } from '../method/codeDistances';
 
 /**
@@ -57,9 +58,13 @@ export function quantize(tf: TF, z: Tensor2D, codebooks: Variable[], _matMul?: M
  */
 export function detach<T extends Tensor>(tf: TF, x: T): T {
   const engine = tf.engine();
-  const view = engine.makeTensorFromDataId(x.dataId, x.shape, x.dtype);
-  engine.backend.incRef(x.dataId);
-  return view as T;
+  try {
+    engine.backend.incRef(x.dataId);
+  } catch {
+    // A backend without data reference counts: the zero-gradient op instead.
+    return stopGradient(tf, x);
+  }
+  return engine.makeTensorFromDataId(x.dataId, x.shape, x.dtype) as T;
 }
 
 /**
