@@ -69,15 +69,12 @@ test('a sweep trains every variant x seed, compares them, and a second call retr
   const runDirs = (): string[] => fs.readdirSync(path.join(out, 'runs', 'scientific')).filter((n) => /^\d{8}-/.test(n)).sort();
   const before = runDirs();
   assert.equal(before.length, 4);
-  const t0 = Date.now();
   const second = await runCli(args);
-  const seconds = (Date.now() - t0) / 1000;
   assert.equal(second.code, 0, second.stderr);
   assert.match(second.stderr, /0 trained, 0 resumed, 4 already done/);
   assert.deepEqual(runDirs(), before, 'no new run directory');
   const again = JSON.parse(fs.readFileSync(comparisonPath, 'utf8')) as ComparisonEntry[];
   assert.deepEqual(again.map((e) => e.runs), comparison.map((e) => e.runs));
-  assert.ok(seconds < 20, `the second call only reads summaries (${seconds.toFixed(1)} s)`);
 });
 
 test('Ctrl-C stops the sweep with a checkpoint (exit 130); the same command resumes that run', async () => {

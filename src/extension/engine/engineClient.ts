@@ -108,6 +108,14 @@ export class EngineSession {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
   }
 
+  /** The crash's own words: Node's error line (e.g. "Error: Cannot find module ...") if any, else the last lines. */
+  private stderrReason(how: string): string {
+    const lines = this.stderrTail.trim().split('\n').map((l) => l.trim()).filter((l) => l !== '');
+    if (lines.length === 0) return how;
+    const errorLine = [...lines].reverse().find((l) => /^(\w*Error|error)\b[:\s]/.test(l));
+    return `${how}: ${errorLine ?? lines.slice(-3).join('\n')}`;
+  }
+
   private conclude(code: number | null, signal: NodeJS.Signals | null, spawnError: Error | undefined): EngineOutcome {
     const done = this.doneMessage;
     if (done) {
@@ -122,7 +130,6 @@ export class EngineSession {
         : signal
         ? `the engine was ended by ${signal}`
         : `the engine exited with code ${code} before finishing`;
-    const tail = this.stderrTail.trim().split('\n').slice(-3).join('\n');
-    return { kind: 'failed', runDir: this.runDir, error: tail ? `${how}: ${tail}` : how, exitCode: code };
+    return { kind: 'failed', runDir: this.runDir, error: this.stderrReason(how), exitCode: code };
   }
 }

@@ -25,6 +25,8 @@ export interface ActiveTraining {
   lastEvent: EngineEvent | null;
   backend: string | null;
   stopping: boolean;
+  /** Set when the engine is done, before onDidFinish fires. */
+  finished: boolean;
 }
 
 export interface TrainingEvent {
@@ -112,7 +114,7 @@ export class TrainingManager implements vscode.Disposable {
 
   private launch(request: TrainingRequest, onStart: (training: ActiveTraining) => void): Promise<TrainingOutcome> {
     const k = key(request.experimentPath);
-    const training: ActiveTraining = { request, startedAt: Date.now(), runDir: null, lastEvent: null, backend: null, stopping: false };
+    const training: ActiveTraining = { request, startedAt: Date.now(), runDir: null, lastEvent: null, backend: null, stopping: false, finished: false };
     const message: HostToEngine = {
       kind: 'train',
       experimentPath: request.experimentPath,
@@ -146,6 +148,7 @@ export class TrainingManager implements vscode.Disposable {
     this.changed.fire();
     onStart(training);
     return session.outcome.then((outcome) => {
+      training.finished = true;
       this.running.delete(k);
       this.log.info(`${request.experimentName}: ${outcome.kind}${outcome.runDir ? ` (${outcome.runDir})` : ''}`);
       this.finished.fire({ training, outcome });

@@ -38,7 +38,9 @@ export function showTrainingProgress(manager: TrainingManager, training: ActiveT
             if (t === training) finish();
           }),
         );
-        progress.report({ message: 'starting the engine…' });
+        // withProgress may run this after an engine that failed at once already finished.
+        if (training.finished) finish();
+        else progress.report({ message: 'starting the engine…' });
       }),
   );
 }
