@@ -11,10 +11,12 @@ const files = (dir) =>
     : [];
 
 const only = process.argv[2]; // optional: unit | integration | vscode
-let failed = false;
+let passed = 0;
+let failed = 0;
 const run = (cmd, args) => {
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
-  if (r.status !== 0) failed = true;
+  if (r.status === 0) passed++;
+  else failed++;
 };
 
 if (!only || only === 'unit' || only === 'integration') {
@@ -30,4 +32,6 @@ if (!only || only === 'vscode') {
   run(process.execPath, ['--import', 'tsx', path.join(root, 'test', 'vscode', 'e2ePalette.ts'), '--out', path.join(root, 'test-output')]);
   run(process.execPath, ['--import', 'tsx', path.join(root, 'test', 'vscode', 'vsixInstall.ts'), '--out', path.join(root, 'test-output')]);
 }
+// One closing line over the suites run above (each prints its own test counts).
+console.log(`suites: ${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
