@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { parseExperiment } from '../engine/config';
 import type { Ctx } from './ctx';
 import type { RunRecord } from './runs/runStore';
-import { activeExperimentFile, findExperimentFiles } from './training/experimentFiles';
+import { activeExperimentFile, findExperimentFiles } from './training/chooseExperiment';
 import type { TrainingManager } from './training/trainingManager';
 
 /** Runs of one experiment file, newest first: the store's, plus any on disk it has not loaded yet. */

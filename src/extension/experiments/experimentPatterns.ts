@@ -11,10 +11,15 @@ import { GlobSet } from './globPattern';
 export const PATTERNS_SETTING = 'semid.experiments.patterns';
 export const DEFAULT_PATTERNS: readonly string[] = ['**/*.rqvae.{yaml,yml}', 'experiments/**/*.{yaml,yml}'];
 
-export function readPatterns(): GlobSet {
+/** The setting's globs, or the defaults when it is empty or malformed. */
+export function patternGlobs(): readonly string[] {
   const configured = vscode.workspace.getConfiguration().get<unknown>(PATTERNS_SETTING);
   const globs = Array.isArray(configured) ? configured.filter((g): g is string => typeof g === 'string' && g.length > 0) : [];
-  return new GlobSet(globs.length > 0 ? globs : DEFAULT_PATTERNS);
+  return globs.length > 0 ? globs : DEFAULT_PATTERNS;
+}
+
+export function readPatterns(): GlobSet {
+  return new GlobSet(patternGlobs());
 }
 
 /** Is an absolute file path an experiment file under the current patterns? */

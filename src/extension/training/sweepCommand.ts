@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { engineNodePath } from '../config';
 import type { CommandHandler, Ctx } from '../ctx';
 import { requireTrust } from '../trust';
-import { chooseExperimentFile, experimentArgument } from './experimentFiles';
+import { chooseExperimentFile, experimentArgument } from './chooseExperiment';
 import { validateForTraining } from './validateExperiment';
 
 export type SweepResult = { kind: 'started'; terminal: string } | { kind: 'unavailable' } | { kind: 'refused' } | { kind: 'invalid' } | undefined;

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { CommandHandler, Ctx } from '../ctx';
 import { requireTrust } from '../trust';
-import { chooseExperimentFile, experimentArgument } from './experimentFiles';
+import { chooseExperimentFile, experimentArgument } from './chooseExperiment';
 import type { TrainingManager, TrainingOutcome } from './trainingManager';
 import { showTrainingProgress } from './trainingProgress';
 import { validateForTraining } from './validateExperiment';

@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DEFAULT_PATTERNS, isExperimentPath, PATTERNS_SETTING, readPatterns } from '../experiments/experimentPatterns';
+import { isExperimentPath, patternGlobs, readPatterns } from '../experiments/experimentPatterns';
 
 const EXCLUDE = '**/{node_modules,.git}/**';
 
@@ -13,14 +13,8 @@ export function isExperimentFile(file: string): boolean {
   return isExperimentPath(readPatterns(), file);
 }
 
-function experimentGlobs(): readonly string[] {
-  const configured = vscode.workspace.getConfiguration().get<unknown>(PATTERNS_SETTING);
-  const globs = Array.isArray(configured) ? configured.filter((g): g is string => typeof g === 'string' && g !== '') : [];
-  return globs.length > 0 ? globs : DEFAULT_PATTERNS;
-}
-
 export async function findExperimentFiles(): Promise<vscode.Uri[]> {
-  const found = await Promise.all(experimentGlobs().map((glob) => vscode.workspace.findFiles(glob, EXCLUDE)));
+  const found = await Promise.all(patternGlobs().map((glob) => vscode.workspace.findFiles(glob, EXCLUDE)));
   const unique = new Map<string, vscode.Uri>();
   for (const uri of found.flat()) unique.set(uri.fsPath, uri);
   return [...unique.values()].sort((a, b) => a.fsPath.localeCompare(b.fsPath));
