@@ -20,7 +20,6 @@ export async function readFloat32(file: string, byteOffset: number, count: numbe
 /** `count` little-endian float16 values starting at `byteOffset`, widened to float32. */
 export async function readFloat16(file: string, byteOffset: number, count: number): Promise<Float32Array> {
   const out = new Float32Array(count);
-  const table = halfTable();
   const handle = await open(file, 'r');
   try {
     const chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, count * 2));
@@ -29,7 +28,7 @@ export async function readFloat16(file: string, byteOffset: number, count: numbe
       const want = Math.min(chunk.length >> 1, count - done);
       const got = await readFully(handle, chunk, want * 2, byteOffset + done * 2);
       if (got < want * 2) throw truncated(file, byteOffset, count * 2, done * 2 + got);
-      for (let k = 0; k < want; k++) out[done + k] = table[chunk[2 * k] | (chunk[2 * k + 1] << 8)];
+      widenFloat16(chunk, out.subarray(done, done + want));
       done += want;
     }
   } finally {
@@ -78,7 +77,8 @@ function truncated(file: string, offset: number, expected: number, found: number
   );
 }
 
-function swapBytes32(bytes: Uint8Array): void {
+/** Reverses each 4-byte group in place (little-endian file data on a big-endian host). */
+export function swapBytes32(bytes: Uint8Array): void {
   for (let i = 0; i + 3 < bytes.length; i += 4) {
     const b0 = bytes[i];
     const b1 = bytes[i + 1];
@@ -87,6 +87,12 @@ function swapBytes32(bytes: Uint8Array): void {
     bytes[i + 2] = b1;
     bytes[i + 3] = b0;
   }
+}
+
+/** Widens little-endian float16 values (`raw`, 2 bytes each) into `out`. */
+export function widenFloat16(raw: Uint8Array, out: Float32Array): void {
+  const table = halfTable();
+  for (let k = 0; k < out.length; k++) out[k] = table[raw[2 * k] | (raw[2 * k + 1] << 8)];
 }
 
 let halfToFloat: Float32Array | null = null;

@@ -9,6 +9,7 @@ import { endianness } from 'node:os';
 import { extname } from 'node:path';
 import { DataError } from './types';
 import { readNpyHeader } from './npyHeader';
+import { swapBytes32, widenFloat16 } from './binaryFloats';
 
 /** Rows `start .. start+rows-1` of the matrix, row-major in `data` (rows x dim). */
 export interface EmbeddingChunk {
@@ -72,8 +73,8 @@ export async function* readEmbeddingChunks(file: string, dim: number | null, row
         got += bytesRead;
       }
       const data = block.subarray(0, rows * width);
-      if (shape.element === 'f2') widenHalves(raw, data);
-      else if (endianness() !== 'LE') swap32(raw.subarray(0, want));
+      if (shape.element === 'f2') widenFloat16(raw, data);
+      else if (endianness() !== 'LE') swapBytes32(raw.subarray(0, want));
       const bad = firstNonFiniteRow(data, width);
       if (bad >= 0) throw new DataError(file, 0, `embedding row ${start + bad} (counted from 0) contains NaN or Inf values`);
       yield { start, rows, dim: width, data };
@@ -89,28 +90,4 @@ function firstNonFiniteRow(data: Float32Array, width: number): number {
     if (data[k] - data[k] !== 0) return Math.floor(k / width);
   }
   return -1;
-}
-
-function swap32(bytes: Buffer): void {
-  for (let i = 0; i + 3 < bytes.length; i += 4) {
-    const a = bytes[i];
-    const b = bytes[i + 1];
-    bytes[i] = bytes[i + 3];
-    bytes[i + 1] = bytes[i + 2];
-    bytes[i + 2] = b;
-    bytes[i + 3] = a;
-  }
-}
-
-function widenHalves(raw: Buffer, out: Float32Array): void {
-  for (let i = 0; i < out.length; i++) out[i] = halfToFloat(raw.readUInt16LE(2 * i));
-}
-
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 31) return frac ? NaN : sign * Infinity;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
 }
