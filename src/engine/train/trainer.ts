@@ -3,7 +3,7 @@ import type { EngineEvent, RunSummary } from '../../protocol';
 import type { ExperimentConfig } from '../config/experiment';
 import type { EngineRuntime } from '../tf/backend';
 import type { Scalar, Tensor, Tensor2D, Variable } from '../tf/types';
-import type { EmbeddingMatrix } from '../data/types';
+import type { EmbeddingMatrix, UserSequences } from '../data/types';
 import { Random } from '../util/random';
 import { RqVae } from '../model/rqvae';
 import { Optimizer } from '../model/optimizer';
@@ -15,7 +15,6 @@ import { assignCollisionDigits } from '../ids/collisionDigit';
 import { writeSemanticIds } from '../ids/semanticIdsFile';
 import { RUN_FILES } from '../run/runDirectory';
 import { SeedMethod } from './seedMethod';
-import type { UserSequences } from '../data/types';
 
 /** What the training loop reports to (the run recorder, then the CLI or the extension). */
 export interface TrainingSink {
@@ -36,7 +35,7 @@ export interface TrainingInput {
   runtime: EngineRuntime;
   /** Continue from runDir/checkpoint. */
   resume: boolean;
-  /** Seconds already spent by earlier sessions of this run. */
+  /** The run_started fields known before training; the loop adds the rest. */
   startEvent: Omit<Extract<EngineEvent, { type: 'run_started' }>, 'type' | 'time' | 'step' | 'total_steps' | 'steps_per_epoch' | 'resumed_from_step' | 'items' | 'input_dim'>;
 }
 
@@ -161,9 +160,9 @@ export async function trainRqVae(input: TrainingInput, sink: TrainingSink): Prom
   };
 
   while (state.epoch < config.train.epochs) {
-    if (state.batchInEpoch === 0) {
-      permutation = random.data.permutation(n);
-    }
+    // An epoch's order is drawn once: a checkpoint taken before its first step keeps
+    // the drawn order, so a resume there must not draw again.
+    if (permutation.length === 0) permutation = random.data.permutation(n);
     for (; state.batchInEpoch < stepsPerEpoch; state.batchInEpoch++) {
       // Let signals and IPC messages (a stop request) in between steps.
       if (Date.now() - lastYield > 50) {
