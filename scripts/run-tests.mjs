@@ -27,6 +27,8 @@ if (!only || only === 'vscode') {
   // The extension suite in a real VS Code: trusted workspace, then restricted mode,
   // then the command palette driven as a user would, then the packaged VSIX installed
   // and trained from the palette (screenshots in test-output/).
+  // Debian's Chromium and a cached code-server: idempotent, a no-op once installed.
+  run('bash', [path.join(root, 'scripts', 'setup-code-server.sh')]);
   run(process.execPath, [path.join(root, 'scripts', 'test-vscode.mjs')]);
   run(process.execPath, [path.join(root, 'dist', 'test', 'vscode', 'runInCodeServer.js'), '--trust']);
   run(process.execPath, ['--import', 'tsx', path.join(root, 'test', 'vscode', 'e2ePalette.ts'), '--out', path.join(root, 'test-output')]);
