@@ -34,6 +34,6 @@ if (!only || only === 'vscode') {
   run(process.execPath, ['--import', 'tsx', path.join(root, 'test', 'vscode', 'e2ePalette.ts'), '--out', path.join(root, 'test-output')]);
   run(process.execPath, ['--import', 'tsx', path.join(root, 'test', 'vscode', 'vsixInstall.ts'), '--out', path.join(root, 'test-output')]);
 }
-// One closing line over the suites run above (each prints its own test counts).
-console.log(`suites: ${passed} passed, ${failed} failed`);
+// One closing line over the steps run above (setup and suites; each suite prints its own test counts).
+console.log(`steps: ${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
