@@ -124,8 +124,10 @@ export async function runTrainJob(request: TrainJobRequest, listener: JobListene
     return { runDir, summary };
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
+    const reached = (e as { step?: unknown } | null)?.step;
     summary = {
       ...summary,
+      steps: typeof reached === 'number' ? reached : summary.steps,
       status: 'failed',
       error: message,
       finished_at: new Date().toISOString(),

@@ -132,7 +132,7 @@ export class RqVae {
     this.codebooks.forEach((codebook, l) => {
       const k = this.shape.codebookSizes[l];
       const centroids = kmeans(residual, rows, d, k, random);
-      codebook.assign(tf.tensor2d(centroids, [k, d]));
+      tf.tidy(() => codebook.assign(tf.tensor2d(centroids, [k, d])));
       residual = tf.tidy(() => {
         const r = tf.tensor2d(residual, [rows, d]);
         const codes = assignCodes(tf, r, [codebook as Tensor2D]);

@@ -44,14 +44,30 @@ export function saveCheckpoint(runDir: string, tensors: { name: string; tensor: 
   return dir;
 }
 
+/**
+ * The folder holding the run's checkpoint: `checkpoint/`, or, when a crash fell
+ * between saveCheckpoint's two renames, the previous one it had set aside.
+ */
+function checkpointFolder(runDir: string): string | null {
+  const current = path.join(runDir, 'checkpoint');
+  if (fs.existsSync(path.join(current, STATE_FILE))) return current;
+  const aside = fs
+    .readdirSync(runDir)
+    .filter((name) => name.startsWith('.checkpoint.old.'))
+    .map((name) => path.join(runDir, name))
+    .filter((dir) => fs.existsSync(path.join(dir, STATE_FILE)))
+    .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
+  return aside[0] ?? null;
+}
+
 export function hasCheckpoint(runDir: string): boolean {
-  return fs.existsSync(path.join(runDir, 'checkpoint', STATE_FILE));
+  return checkpointFolder(runDir) !== null;
 }
 
 export function loadCheckpoint(tf: TF, runDir: string, tensors: { name: string; tensor: Variable }[]): LoopState {
-  const dir = path.join(runDir, 'checkpoint');
+  const dir = checkpointFolder(runDir);
+  if (dir === null) throw new Error(`${runDir}: no checkpoint to resume from (missing ${path.join(runDir, 'checkpoint', STATE_FILE)})`);
   const file = path.join(dir, STATE_FILE);
-  if (!fs.existsSync(file)) throw new Error(`${runDir}: no checkpoint to resume from (missing ${file})`);
   readTensorsInto(tf, dir, TENSORS, tensors);
   return JSON.parse(fs.readFileSync(file, 'utf8')) as LoopState;
 }

@@ -145,11 +145,11 @@ export class SeedMethod {
     const found = this.tracker.endStep(step);
     if (found) {
       const reinit = this.config.dead_codes.reinit && report.residuals !== null;
-      const firstCodebook = this.model.variables().length - levels;
+      const variables = this.model.variables();
       for (const { level, codes } of found) {
         if (reinit && report.residuals) {
           reinitDeadCodes(this.tf, this.model.codebooks[level], codes, report.residuals[level], this.reinitRandom);
-          this.optimizer.resetRows(firstCodebook + level, codes);
+          this.optimizer.resetRows(variables.indexOf(this.model.codebooks[level]), codes);
         }
         sink.emit({ type: 'dead_codes', time: new Date().toISOString(), step, level, codes, action: reinit ? 'reinit' : 'alert' });
       }

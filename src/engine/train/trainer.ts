@@ -86,161 +86,174 @@ export async function trainRqVae(input: TrainingInput, sink: TrainingSink): Prom
   });
   const checkpointTensors = (): { name: string; tensor: Variable }[] => [...model.namedVariables(), ...optimizer.stateTensors()];
 
-  let state: LoopState;
-  if (input.resume) {
-    state = loadCheckpoint(tf, input.runDir, checkpointTensors());
-    if (state.configHash !== input.configHash) {
-      throw new Error(`cannot resume ${input.runDir}: its checkpoint was made with a different configuration (hash ${state.configHash}, now ${input.configHash})`);
+  // The step reached, for the summary of a run that fails.
+  let stepReached = 0;
+  try {
+    let state: LoopState;
+    if (input.resume) {
+      state = loadCheckpoint(tf, input.runDir, checkpointTensors());
+      if (state.configHash !== input.configHash) {
+        throw new Error(`cannot resume ${input.runDir}: its checkpoint was made with a different configuration (hash ${state.configHash}, now ${input.configHash})`);
+      }
+      optimizer.step = state.optimizerStep;
+      stepReached = state.step;
+      random.data.setState(state.dataRandom);
+      sink.log('info', `resuming at step ${state.step} (epoch ${state.epoch + 1}/${config.train.epochs})`);
+    } else {
+      state = {
+        step: 0,
+        epoch: 0,
+        batchInEpoch: 0,
+        optimizerStep: 0,
+        dataRandom: random.data.getState(),
+        permutation: [],
+        epochCodes: [],
+        extras: {},
+        configHash: input.configHash,
+        seconds: 0,
+      };
+      if (config.train.kmeans_init) {
+        const rows = Math.min(n, KMEANS_SAMPLE);
+        const pick = random.init.permutation(n).subarray(0, rows);
+        const sample = new Float32Array(rows * dim);
+        pick.forEach((row, i) => sample.set(features.data.subarray(row * dim, (row + 1) * dim), i * dim));
+        const t0 = Date.now();
+        model.initCodebooksFromSample(sample, rows, random.init);
+        sink.log('info', `k-means++ initialised ${levels} codebooks on ${rows} items in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      }
     }
-    optimizer.step = state.optimizerStep;
-    random.data.setState(state.dataRandom);
-    sink.log('info', `resuming at step ${state.step} (epoch ${state.epoch + 1}/${config.train.epochs})`);
-  } else {
-    state = {
-      step: 0,
-      epoch: 0,
-      batchInEpoch: 0,
-      optimizerStep: 0,
-      dataRandom: random.data.getState(),
-      permutation: [],
-      epochCodes: [],
-      extras: {},
-      configHash: input.configHash,
-      seconds: 0,
+
+    sink.emit({
+      ...input.startEvent,
+      type: 'run_started',
+      time: now(),
+      step: state.step,
+      items: n,
+      input_dim: dim,
+      total_steps: totalSteps,
+      steps_per_epoch: stepsPerEpoch,
+      resumed_from_step: input.resume ? state.step : null,
+    });
+
+    // After run_started, so a watcher knows the run before pair mining (which can take a while).
+    const method = await SeedMethod.create(tf, config, model, optimizer, features, input.interactions, input.itemIds, input.runDir, sink, state.step);
+    if (input.resume) method.setState(state.extras);
+
+    const sessionStart = Date.now();
+    // Seconds spent by earlier sessions of this run (before a resume), then this one's.
+    const earlierSeconds = state.seconds;
+    const secondsSoFar = (): number => earlierSeconds + (Date.now() - sessionStart) / 1000;
+    let lastCheckpoint = Date.now();
+    let lastYield = Date.now();
+    const meter = new ThroughputMeter();
+    const batch = new Float32Array(batchSize * dim);
+    let permutation: Int32Array = Int32Array.from(state.permutation);
+    // Each item's codes as last seen in this epoch: the epoch's usage snapshot and diagnostics.
+    const epochCodes = new Int32Array(n * levels);
+    epochCodes.set(state.epochCodes);
+
+    const checkpoint = (): void => {
+      state.permutation = Array.from(permutation);
+      state.epochCodes = state.batchInEpoch > 0 ? Array.from(epochCodes) : [];
+      state.optimizerStep = optimizer.step;
+      state.dataRandom = random.data.getState();
+      state.extras = method.getState();
+      state.seconds = secondsSoFar();
+      const dir = saveCheckpoint(input.runDir, checkpointTensors(), state);
+      lastCheckpoint = Date.now();
+      sink.emit({ type: 'checkpoint', time: now(), step: state.step, path: dir, epoch: state.epoch });
     };
-    if (config.train.kmeans_init) {
-      const rows = Math.min(n, KMEANS_SAMPLE);
-      const pick = random.init.permutation(n).subarray(0, rows);
-      const sample = new Float32Array(rows * dim);
-      pick.forEach((row, i) => sample.set(features.data.subarray(row * dim, (row + 1) * dim), i * dim));
-      const t0 = Date.now();
-      model.initCodebooksFromSample(sample, rows, random.init);
-      sink.log('info', `k-means++ initialised ${levels} codebooks on ${rows} items in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+
+    while (state.epoch < config.train.epochs) {
+      // An epoch's order is drawn once: a checkpoint taken before its first step keeps
+      // the drawn order, so a resume there must not draw again.
+      if (permutation.length === 0) permutation = random.data.permutation(n);
+      for (; state.batchInEpoch < stepsPerEpoch; state.batchInEpoch++) {
+        // Let signals and IPC messages (a stop request) in between steps.
+        if (Date.now() - lastYield > 50) {
+          await new Promise((resolve) => setImmediate(resolve));
+          lastYield = Date.now();
+        }
+        if (sink.stopRequested()) {
+          checkpoint();
+          return { status: 'interrupted', steps: state.step, seconds: secondsSoFar(), final: null };
+        }
+        const start = state.batchInEpoch * batchSize;
+        const rows = Math.min(batchSize, n - start);
+        for (let i = 0; i < rows; i++) {
+          const row = permutation[start + i];
+          batch.set(features.data.subarray(row * dim, (row + 1) * dim), i * dim);
+        }
+        const report = trainStep(input, model, optimizer, method, batch.subarray(0, rows * dim), rows, state.step);
+        state.step++;
+        stepReached = state.step;
+        for (let i = 0; i < rows; i++) {
+          epochCodes.set(report.codes.subarray(i * levels, (i + 1) * levels), permutation[start + i] * levels);
+        }
+        if (!report.finite) throw new Error(`loss became non-finite at step ${state.step} (try a lower train.lr)`);
+        sink.emit({ type: 'losses', time: now(), step: state.step, epoch: state.epoch, ...report.losses });
+        method.afterStep(state.step, report, sink);
+        meter.tick(state.step);
+        if (meter.due() || state.step === totalSteps) {
+          const rate = meter.rate();
+          sink.emit({
+            type: 'progress',
+            time: now(),
+            step: state.step,
+            epoch: state.epoch,
+            epochs: config.train.epochs,
+            total_steps: totalSteps,
+            steps_per_second: rate,
+            eta_seconds: rate > 0 ? (totalSteps - state.step) / rate : 0,
+          });
+        }
+        if ((Date.now() - lastCheckpoint) / 1000 >= CHECKPOINT_INTERVAL_S) {
+          state.batchInEpoch++;
+          checkpoint();
+          state.batchInEpoch--;
+        }
+      }
+      emitEpochUsage(sink, state.step, state.epoch, codebookStats(epochCodes, n, sizes));
+      state.epoch++;
+      state.batchInEpoch = 0;
+      permutation = new Int32Array(0);
     }
+
+    // The final model and its IDs over the whole catalog.
+    const codes = model.assign(features.data, n);
+    const digits = assignCollisionDigits(codes, n, levels);
+    await writeSemanticIds(path.join(input.runDir, RUN_FILES.semanticIds), input.itemIds, codes, digits, levels);
+    const stats = codebookStats(codes, n, sizes, digits);
+    const recon = reconstructionLoss(input, model);
+    saveModel(path.join(input.runDir, RUN_FILES.model), model, { config_hash: input.configHash });
+    checkpoint();
+    const coherence = method.coherence(codes, levels);
+    const seconds = secondsSoFar();
+    return {
+      status: 'completed',
+      steps: state.step,
+      seconds,
+      final: {
+        recon_loss: recon,
+        usage: stats.usage,
+        perplexity: stats.perplexity,
+        gini: stats.gini,
+        dead_codes: stats.deadCodes,
+        collision_rate: stats.collisionRate,
+        unique_sid_ratio: stats.uniqueSidRatio,
+        max_collisions: stats.maxCollisions,
+        coherence,
+      },
+    };
+  } catch (e) {
+    // A failed run's summary reports the step it reached.
+    if (e instanceof Error) Object.assign(e, { step: stepReached });
+    throw e;
+  } finally {
+    // Every way out (completed, interrupted, failed) frees the model and optimizer state.
+    model.dispose();
+    optimizer.dispose();
   }
-
-  const method = await SeedMethod.create(tf, config, model, optimizer, features, input.interactions, input.itemIds, input.runDir, sink, state.step);
-  if (input.resume) method.setState(state.extras);
-
-  sink.emit({
-    ...input.startEvent,
-    type: 'run_started',
-    time: now(),
-    step: state.step,
-    items: n,
-    input_dim: dim,
-    total_steps: totalSteps,
-    steps_per_epoch: stepsPerEpoch,
-    resumed_from_step: input.resume ? state.step : null,
-  });
-
-  const sessionStart = Date.now();
-  // Seconds spent by earlier sessions of this run (before a resume), then this one's.
-  const earlierSeconds = state.seconds;
-  const secondsSoFar = (): number => earlierSeconds + (Date.now() - sessionStart) / 1000;
-  let lastCheckpoint = Date.now();
-  let lastYield = Date.now();
-  const meter = new ThroughputMeter();
-  const batch = new Float32Array(batchSize * dim);
-  let permutation: Int32Array = Int32Array.from(state.permutation);
-  // Each item's codes as last seen in this epoch: the epoch's usage snapshot and diagnostics.
-  const epochCodes = new Int32Array(n * levels);
-  epochCodes.set(state.epochCodes);
-
-  const checkpoint = (): void => {
-    state.permutation = Array.from(permutation);
-    state.epochCodes = state.batchInEpoch > 0 ? Array.from(epochCodes) : [];
-    state.optimizerStep = optimizer.step;
-    state.dataRandom = random.data.getState();
-    state.extras = method.getState();
-    state.seconds = secondsSoFar();
-    const dir = saveCheckpoint(input.runDir, checkpointTensors(), state);
-    lastCheckpoint = Date.now();
-    sink.emit({ type: 'checkpoint', time: now(), step: state.step, path: dir, epoch: state.epoch });
-  };
-
-  while (state.epoch < config.train.epochs) {
-    // An epoch's order is drawn once: a checkpoint taken before its first step keeps
-    // the drawn order, so a resume there must not draw again.
-    if (permutation.length === 0) permutation = random.data.permutation(n);
-    for (; state.batchInEpoch < stepsPerEpoch; state.batchInEpoch++) {
-      // Let signals and IPC messages (a stop request) in between steps.
-      if (Date.now() - lastYield > 50) {
-        await new Promise((resolve) => setImmediate(resolve));
-        lastYield = Date.now();
-      }
-      if (sink.stopRequested()) {
-        checkpoint();
-        return { status: 'interrupted', steps: state.step, seconds: secondsSoFar(), final: null };
-      }
-      const start = state.batchInEpoch * batchSize;
-      const rows = Math.min(batchSize, n - start);
-      for (let i = 0; i < rows; i++) {
-        const row = permutation[start + i];
-        batch.set(features.data.subarray(row * dim, (row + 1) * dim), i * dim);
-      }
-      const report = trainStep(input, model, optimizer, method, batch.subarray(0, rows * dim), rows, state.step);
-      state.step++;
-      for (let i = 0; i < rows; i++) {
-        epochCodes.set(report.codes.subarray(i * levels, (i + 1) * levels), permutation[start + i] * levels);
-      }
-      if (!report.finite) throw new Error(`loss became non-finite at step ${state.step} (try a lower train.lr)`);
-      sink.emit({ type: 'losses', time: now(), step: state.step, epoch: state.epoch, ...report.losses });
-      method.afterStep(state.step, report, sink);
-      meter.tick(state.step);
-      if (meter.due() || state.step === totalSteps) {
-        const rate = meter.rate();
-        sink.emit({
-          type: 'progress',
-          time: now(),
-          step: state.step,
-          epoch: state.epoch,
-          epochs: config.train.epochs,
-          total_steps: totalSteps,
-          steps_per_second: rate,
-          eta_seconds: rate > 0 ? (totalSteps - state.step) / rate : 0,
-        });
-      }
-      if ((Date.now() - lastCheckpoint) / 1000 >= CHECKPOINT_INTERVAL_S) {
-        state.batchInEpoch++;
-        checkpoint();
-        state.batchInEpoch--;
-      }
-    }
-    emitEpochUsage(sink, state.step, state.epoch, codebookStats(epochCodes, n, sizes));
-    state.epoch++;
-    state.batchInEpoch = 0;
-    permutation = new Int32Array(0);
-  }
-
-  // The final model and its IDs over the whole catalog.
-  const codes = model.assign(features.data, n);
-  const digits = assignCollisionDigits(codes, n, levels);
-  await writeSemanticIds(path.join(input.runDir, RUN_FILES.semanticIds), input.itemIds, codes, digits, levels);
-  const stats = codebookStats(codes, n, sizes, digits);
-  const recon = reconstructionLoss(input, model);
-  saveModel(path.join(input.runDir, RUN_FILES.model), model, { config_hash: input.configHash });
-  checkpoint();
-  const coherence = method.coherence(codes, levels);
-  const seconds = secondsSoFar();
-  model.dispose();
-  optimizer.dispose();
-  return {
-    status: 'completed',
-    steps: state.step,
-    seconds,
-    final: {
-      recon_loss: recon,
-      usage: stats.usage,
-      perplexity: stats.perplexity,
-      gini: stats.gini,
-      dead_codes: stats.deadCodes,
-      collision_rate: stats.collisionRate,
-      unique_sid_ratio: stats.uniqueSidRatio,
-      max_collisions: stats.maxCollisions,
-      coherence,
-    },
-  };
 }
 
 export interface StepReport {
