@@ -47,3 +47,20 @@ export type DashboardToHost =
   | { kind: 'openRunFolder' }
   /** After each render: what is on screen (lets the host, and its tests, confirm delivery). */
   | { kind: 'rendered'; dir: string | null; status: string | null; step: number | null };
+
+/** Runtime check of a message from the webview (it crosses a trust boundary). */
+export function isDashboardToHost(value: unknown): value is DashboardToHost {
+  if (typeof value !== 'object' || value === null) return false;
+  const m = value as Record<string, unknown>;
+  const nullable = (v: unknown, type: 'string' | 'number'): boolean => v === null || typeof v === type;
+  switch (m.kind) {
+    case 'ready':
+    case 'pickRun':
+    case 'openRunFolder':
+      return true;
+    case 'rendered':
+      return nullable(m.dir, 'string') && nullable(m.status, 'string') && nullable(m.step, 'number');
+    default:
+      return false;
+  }
+}

@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { DashboardRunPatch, DashboardState, DashboardToHost, EngineEvent, HostToDashboard } from '../../protocol';
+import { isDashboardToHost } from '../../protocol';
 import type { Ctx } from '../ctx';
 import type { TrainingManager } from '../training/trainingManager';
 import { dashboardHtml, webviewRoots } from './dashboardHtml';
@@ -35,7 +36,7 @@ export class DashboardPanel implements vscode.Disposable {
     this.subscriptions = [
       manager.onDidReceiveEvent(({ training, event }) => {
         // An open dashboard with nothing to show follows the training that just started.
-        if (event.type === 'run_started' && this.panel && !this.current.run) void this.show(event.run_dir);
+        if (event.type === 'run_started' && this.panel && !this.current.run) this.safely(this.show(event.run_dir));
         else if (training.runDir) this.receive(training.runDir, [event]);
       }),
       manager.onDidStart(() => this.refreshLive()),
@@ -94,7 +95,9 @@ export class DashboardPanel implements vscode.Disposable {
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'dashboard.svg');
     panel.webview.html = dashboardHtml(panel.webview, extensionUri);
     this.panelSubscriptions = [
-      panel.webview.onDidReceiveMessage((message: DashboardToHost) => void this.onMessage(message)),
+      panel.webview.onDidReceiveMessage((message: unknown) => {
+        if (isDashboardToHost(message)) this.safely(this.onMessage(message));
+      }),
       panel.onDidDispose(() => {
         for (const s of this.panelSubscriptions) s.dispose();
         this.panelSubscriptions = [];
@@ -103,6 +106,11 @@ export class DashboardPanel implements vscode.Disposable {
       }),
     ];
     this.panel = panel;
+  }
+
+  /** Background work started from events: failures are logged, never thrown into the host. */
+  private safely(work: Promise<unknown>): void {
+    work.catch((e: unknown) => this.ctx.log.warn(`dashboard: ${e instanceof Error ? e.message : String(e)}`));
   }
 
   private async onMessage(message: DashboardToHost): Promise<void> {
@@ -143,7 +151,7 @@ export class DashboardPanel implements vscode.Disposable {
     const live = this.manager.active.some((t) => t.runDir === run.dir);
     if (live !== run.live) this.update({ live });
     // The summary's final status arrives through the RunStore; reread it when a training ends.
-    if (!live) void this.ctx.runs.get(run.dir).then((r) => r && this.current.run?.dir === r.dir && this.update({ summary: r.summary }));
+    if (!live) this.safely(this.ctx.runs.get(run.dir).then((r) => r && this.current.run?.dir === r.dir && this.update({ summary: r.summary })));
   }
 
   private update(patch: DashboardRunPatch): void {

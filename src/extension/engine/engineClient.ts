@@ -101,6 +101,8 @@ export class EngineSession {
       this.stopTimedOut = true;
       this.kill();
     }, killAfterMs);
+    // The timer alone must not keep a closing extension host alive.
+    this.killTimer.unref?.();
   }
 
   /** Ends the process at once (deactivation, a stop that timed out). */

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { Catalog } from '../../engine/data/types';
 import { displayTitle, type InspectedItem, type ItemReport } from '../../engine/diagnostics/inspect';
 import { formatSid } from '../../engine/ids/sidText';
+import { escapeMarkdown } from '../markdownText';
 
 export const INSPECT_SCHEME = 'semid-inspect';
 
@@ -37,9 +38,9 @@ export class ItemReportDocuments implements vscode.TextDocumentContentProvider, 
 export function itemReportMarkdown(report: ItemReport, catalog: Catalog | null, runLabel: string, catalogProblem: string | null): string {
   const { item } = report;
   const lines = [
-    `# ${md(item.title ? displayTitle(item.title) : item.id)}`,
+    `# ${escapeMarkdown(item.title ? displayTitle(item.title) : item.id)}`,
     '',
-    `Semantic ID \`${formatSid(item.sid)}\` · item \`${item.id}\` · run ${md(runLabel)}`,
+    `Semantic ID \`${formatSid(item.sid)}\` · item \`${item.id}\` · run ${escapeMarkdown(runLabel)}`,
     '',
     '## Catalog fields',
     '',
@@ -47,9 +48,9 @@ export function itemReportMarkdown(report: ItemReport, catalog: Catalog | null, 
   const at = catalog?.indexById.get(item.id);
   if (catalog && at !== undefined) {
     lines.push('| field | value |', '| --- | --- |');
-    for (const [field, value] of Object.entries(catalog.items[at].fields)) lines.push(`| ${md(field)} | ${md(fieldText(value))} |`);
+    for (const [field, value] of Object.entries(catalog.items[at].fields)) lines.push(`| ${escapeMarkdown(field)} | ${escapeMarkdown(fieldText(value))} |`);
   } else {
-    lines.push(catalogProblem ? `_The catalog could not be read: ${md(catalogProblem)}_` : '_Not in the catalog._');
+    lines.push(catalogProblem ? `_The catalog could not be read: ${escapeMarkdown(catalogProblem)}_` : '_Not in the catalog._');
   }
   lines.push('', '## Items sharing its prefixes', '');
   for (const d of report.depths) {
@@ -64,7 +65,7 @@ export function itemReportMarkdown(report: ItemReport, catalog: Catalog | null, 
 }
 
 function itemLine(it: InspectedItem): string {
-  return `- \`${formatSid(it.sid)}\` \`${it.id}\`${it.title ? ` ${md(displayTitle(it.title))}` : ''}`;
+  return `- \`${formatSid(it.sid)}\` \`${it.id}\`${it.title ? ` ${escapeMarkdown(displayTitle(it.title))}` : ''}`;
 }
 
 function fieldText(value: unknown): string {
@@ -74,6 +75,3 @@ function fieldText(value: unknown): string {
 }
 
 /** Escapes what would turn text into markdown structure (tables, emphasis, HTML). */
-function md(text: string): string {
-  return text.replace(/[\\`*_{}[\]<>|#]/g, (c) => `\\${c}`);
-}

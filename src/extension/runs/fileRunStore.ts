@@ -57,9 +57,10 @@ export class FileRunStore implements RunStore {
   }
 
   async events(dir: string): Promise<EngineEvent[]> {
-    const tail = this.tailOf(path.resolve(dir));
-    await tail.read();
-    return [...tail.events];
+    const runDir = path.resolve(dir);
+    // The first read here is history for the caller; later reads are news for everyone.
+    await this.readTail(runDir, false);
+    return [...this.tailOf(runDir).events];
   }
 
   watchOutputDir(dir: string): void {
@@ -78,8 +79,7 @@ export class FileRunStore implements RunStore {
     if (change.file === METRICS_FILE) {
       // Runs found by the first scan are read on demand (events()); only live appends stream.
       if (!change.live && !this.tails.has(change.runDir)) return;
-      const fresh = await this.tailOf(change.runDir).read();
-      if (fresh.length > 0) this.appendEvents.fire({ dir: change.runDir, events: fresh });
+      await this.readTail(change.runDir, true);
       return;
     }
     await this.loadSummary(change.runDir, true);
@@ -101,6 +101,18 @@ export class FileRunStore implements RunStore {
     dirs.add(runDir);
     if (announce) this.changeRun.fire(record);
     return record;
+  }
+
+  /**
+   * Reads what was appended to a run's metrics.jsonl and announces it through
+   * onDidAppendEvents, whoever triggered the read (the watcher, a hover, the
+   * dashboard), so no reader swallows lines the others wait for. Only a first read
+   * asked for as history (`announceFirst` false) is not announced.
+   */
+  private async readTail(runDir: string, announceFirst: boolean): Promise<void> {
+    const known = this.tails.has(runDir);
+    const fresh = await this.tailOf(runDir).read();
+    if ((known || announceFirst) && fresh.length > 0) this.appendEvents.fire({ dir: runDir, events: fresh });
   }
 
   private tailOf(runDir: string): MetricsTail {

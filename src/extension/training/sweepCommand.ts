@@ -3,7 +3,6 @@
  * and comparison table read as on the command line; its runs appear in the dashboard
  * and hovers through the RunStore like any run started in a terminal.
  */
-import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { engineNodePath } from '../config';
@@ -12,17 +11,13 @@ import { requireTrust } from '../trust';
 import { chooseExperimentFile, experimentArgument } from './chooseExperiment';
 import { validateForTraining } from './validateExperiment';
 
-export type SweepResult = { kind: 'started'; terminal: string } | { kind: 'unavailable' } | { kind: 'refused' } | { kind: 'invalid' } | undefined;
+export type SweepResult = { kind: 'started'; terminal: string } | { kind: 'refused' } | { kind: 'invalid' } | undefined;
 
 export function sweepCommand(): (ctx: Ctx) => CommandHandler {
   return (ctx) =>
     async (arg: unknown): Promise<SweepResult> => {
       if (!requireTrust(ctx.notifications, 'Running a sweep')) return { kind: 'refused' };
       const cli = path.join(ctx.extension.extensionPath, 'dist', 'cli.js');
-      if (!(await cliHasSweep(cli))) {
-        void ctx.notifications.info('ablation sweeps are not available in this version of the engine yet (`semid sweep` is missing).');
-        return { kind: 'unavailable' };
-      }
       const file = experimentArgument(arg) ?? (await chooseExperimentFile('Experiment file to sweep'));
       if (file === undefined) return undefined;
       const config = await validateForTraining(file, ctx.log, ctx.notifications);
@@ -34,21 +29,11 @@ export function sweepCommand(): (ctx: Ctx) => CommandHandler {
         cwd: path.dirname(file),
         shellPath: engineNodePath() ?? process.execPath,
         shellArgs: [cli, 'sweep', file],
-        env: { ELECTRON_RUN_AS_NODE: '1' },
+        // As for training (engine/engineClient.ts): VS Code's Node unless a Node path is set,
+        // and the GPU engine installed by "Install GPU Engine" on the module path.
+        env: { ...(engineNodePath() ? {} : { ELECTRON_RUN_AS_NODE: '1' }), SEMID_MODULE_PATHS: ctx.gpuEngineDir },
       });
       terminal.show();
       return { kind: 'started', terminal: name };
     };
-}
-
-/** Whether the bundled CLI knows `sweep` (it answers a usage error for unknown commands). */
-function cliHasSweep(cli: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    execFile(
-      engineNodePath() ?? process.execPath,
-      [cli, 'sweep', '--help'],
-      { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, timeout: 15_000 },
-      (_error, stdout, stderr) => resolve(!/unknown command 'sweep'/.test(`${stdout}${stderr}`)),
-    );
-  });
 }

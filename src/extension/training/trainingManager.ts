@@ -172,12 +172,16 @@ export class TrainingManager implements vscode.Disposable {
 
   dispose(): void {
     for (const k of [...this.queues.keys()]) this.dropQueue(k);
-    // Deactivation: no time for a graceful stop; the run keeps its last checkpoint.
-    for (const entry of this.running.values()) entry.session.kill();
+    // Deactivation: ask for the graceful stop (checkpoint, run marked interrupted); the
+    // engine also stops by itself when its IPC channel closes. Killed if it lingers.
+    for (const entry of this.running.values()) entry.session.stop(DEACTIVATE_KILL_MS);
     this.running.clear();
     for (const e of [this.changed, this.evented, this.started, this.finished]) e.dispose();
   }
 }
+
+/** How long a stopping engine may outlive deactivation before it is killed. */
+const DEACTIVATE_KILL_MS = 4000;
 
 function key(file: string): string {
   const resolved = path.resolve(file);

@@ -17,7 +17,7 @@ function train(file: string): Thenable<TrainCommandResult> {
 }
 
 describe('training (trusted workspace)', function () {
-  this.timeout(120_000);
+  this.timeout(300_000);
   let api: SemanticIdsApi;
 
   before(async function () {

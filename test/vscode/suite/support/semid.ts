@@ -26,7 +26,8 @@ export function fixture(...parts: string[]): string {
 }
 
 /** Polls until `probe` returns something truthy. */
-export async function waitFor<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 60_000): Promise<T> {
+// A generous limit: a loaded 2-core CI machine can take a minute to start an engine.
+export async function waitFor<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 180_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = probe();
