@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
+import { pollUntil } from './support/semid';
 import type { EngineEvent } from '../../../src/protocol';
 import { GlobSet } from '../../../src/extension/experiments/globPattern';
 import { DEFAULT_PATTERNS } from '../../../src/extension/experiments/experimentPatterns';
@@ -25,15 +26,7 @@ function fixture(name: string): vscode.Uri {
 }
 
 /** Polls until `check` returns a value (not undefined) or the time is up. */
-async function waitFor<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const waitFor = <T>(what: string, check: () => T | undefined | Promise<T | undefined>): Promise<T> => pollUntil(what, check, 10_000, 100);
 
 function ours(uri: vscode.Uri): vscode.Diagnostic[] {
   return vscode.languages.getDiagnostics(uri).filter((d) => d.source === SOURCE);

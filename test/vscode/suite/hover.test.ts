@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
+import { pollUntil } from './support/semid';
 
 const EXTENSION_ID = 'semid.semantic-id-studio';
 
@@ -21,15 +22,7 @@ interface SummaryFacts {
   perplexity: number[];
 }
 
-async function waitFor<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+const waitFor = <T>(what: string, check: () => T | undefined | Promise<T | undefined>): Promise<T> => pollUntil(what, check, 20_000, 200);
 
 /** `semid train` as a child process, like a terminal would run it; resolves to the run directory. */
 function trainInTerminal(cli: string, experiment: string): Promise<string> {

@@ -37,6 +37,17 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | null
   }
 }
 
+/** Polls an async check until it gives a value other than undefined. */
+export async function pollUntil<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs: number, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
 export function readSummary(runDir: string): RunSummary {
   return JSON.parse(fs.readFileSync(path.join(runDir, 'summary.json'), 'utf8')) as RunSummary;
 }
