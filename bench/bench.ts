@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < data.length; i++) data[i] = random.normal() * 0.05;
   const model = new RqVae(tf, { inputDim: dim, encoder: [512, 256, 128], latentDim: 32, codebookSizes: [256, 256, 256] }, random);
   const optimizer = new Optimizer(tf, model.variables(), { name: 'adam', lr: 1e-3, weightDecay: 0 });
-  model.initCodebooksFromSample(data.subarray(0, 4096 * dim), 4096, random);
+  await model.initCodebooksFromSample(data.subarray(0, 4096 * dim), 4096, random);
   const variables = model.variables();
   let peakRss = process.memoryUsage().rss;
 

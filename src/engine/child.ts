@@ -1,9 +1,9 @@
 import * as path from 'node:path';
 import type { EngineToHost, HostToEngine } from '../protocol';
 import { loadExperiment, formatProblem, ExperimentError } from './config';
-import { RUN_FILES } from './run/runDirectory';
 import { runTrainJob, runDirOf } from './jobs/trainJob';
 import type { JobListener } from './jobs/runRecorder';
+import { RunRefusedError } from './run/runRefused';
 
 /**
  * The engine as a child process of the extension (child_process.fork of dist/engine.js):
@@ -29,16 +29,15 @@ async function train(request: Extract<HostToEngine, { kind: 'train' }>): Promise
     const overrides = [...request.overrides];
     if (request.outDir) overrides.push(`output.dir=${JSON.stringify(path.resolve(request.outDir))}`);
     if (request.backend) overrides.push(`engine.backend=${request.backend}`);
-    const config = request.resumeDir
-      ? await loadExperiment(path.join(request.resumeDir, RUN_FILES.config), request.backend ? [`engine.backend=${request.backend}`] : [])
-      : await loadExperiment(request.experimentPath, overrides, {
-          onProblem: (p) => listener.log(p.severity === 'error' ? 'error' : 'warn', formatProblem(request.experimentPath, p)),
-        });
+    // A resume must name the run's own experiment and overrides; runTrainJob checks that.
+    const config = await loadExperiment(request.experimentPath, overrides, {
+      onProblem: (p) => listener.log(p.severity === 'error' ? 'error' : 'warn', formatProblem(request.experimentPath, p)),
+    });
     const { runDir, summary } = await runTrainJob({ config, experimentPath: request.experimentPath, variant: null, resumeDir: request.resumeDir }, listener);
     send({ kind: 'done', exitCode: summary.status === 'completed' ? 0 : 130, runDir, error: null });
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    send({ kind: 'done', exitCode: e instanceof ExperimentError ? 2 : 1, runDir: runDirOf(e), error: message });
+    send({ kind: 'done', exitCode: e instanceof ExperimentError || e instanceof RunRefusedError ? 2 : 1, runDir: runDirOf(e), error: message });
   } finally {
     busy = false;
     // Let the IPC channel flush, then leave.
@@ -57,6 +56,9 @@ process.on('message', (message: HostToEngine) => {
 process.on('disconnect', () => {
   stop = true;
 });
-process.on('SIGINT', () => {
-  stop = true;
-});
+// Signals stop gracefully too (checkpoint, interrupted): a closed terminal, a kill.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    stop = true;
+  });
+}

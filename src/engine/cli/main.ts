@@ -6,6 +6,7 @@ import { sweepCommand } from './commands/sweep';
 import { ExperimentError } from '../config';
 import { InspectError } from '../diagnostics/inspect';
 import { PrefixSyntaxError } from '../ids/sidText';
+import { RunRefusedError } from '../run/runRefused';
 
 /** Entry of the `semid` CLI (design §3). */
 async function main(argv: string[]): Promise<number> {
@@ -38,7 +39,7 @@ main(process.argv.slice(2)).then(
     if (e instanceof UsageError) {
       process.stderr.write(`semid: ${e.message}\n\n${USAGE}\n`);
       process.exitCode = EXIT.invalid;
-    } else if (e instanceof ExperimentError || e instanceof InspectError || e instanceof PrefixSyntaxError) {
+    } else if (e instanceof ExperimentError || e instanceof InspectError || e instanceof PrefixSyntaxError || e instanceof RunRefusedError) {
       process.stderr.write(`${e.message}\n`);
       process.exitCode = EXIT.invalid;
     } else {

@@ -10,8 +10,18 @@ export class TerminalReporter implements JobListener {
   private lastLoss = '';
   private lastPlain = 0;
   private barShown = false;
+  private silent = false;
 
   constructor(private readonly stream: NodeJS.WriteStream = process.stderr) {}
+
+  /** Writes nothing more (the stream's reader went away). */
+  silence(): void {
+    this.silent = true;
+  }
+
+  private write(text: string): void {
+    if (!this.silent && !this.stream.destroyed) this.stream.write(text);
+  }
 
   get isTty(): boolean {
     return Boolean(this.stream.isTTY);
@@ -28,7 +38,7 @@ export class TerminalReporter implements JobListener {
   log(level: 'info' | 'warn' | 'error', message: string): void {
     this.clearBar();
     const prefix = level === 'info' ? '' : `${level}: `;
-    this.stream.write(`${prefix}${message}\n`);
+    this.write(`${prefix}${message}\n`);
   }
 
   onEvent(event: EngineEvent): void {
@@ -64,17 +74,17 @@ export class TerminalReporter implements JobListener {
       const filled = Math.round(frac * width);
       const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
       const columns = this.stream.columns ?? 120;
-      this.stream.write(`\r${`${bar} ${(frac * 100).toFixed(0).padStart(3)}% ${text}`.slice(0, columns - 1)}\x1b[K`);
+      this.write(`\r${`${bar} ${(frac * 100).toFixed(0).padStart(3)}% ${text}`.slice(0, columns - 1)}\x1b[K`);
       this.barShown = true;
     } else if (Date.now() - this.lastPlain >= 10_000 || e.step === e.total_steps) {
       this.lastPlain = Date.now();
-      this.stream.write(`${text}\n`);
+      this.write(`${text}\n`);
     }
   }
 
   private clearBar(): void {
     if (this.barShown) {
-      this.stream.write('\r\x1b[K');
+      this.write('\r\x1b[K');
       this.barShown = false;
     }
   }

@@ -8,18 +8,23 @@ import { loadCatalog } from './catalog';
 import { loadItemIndex } from './itemIndex';
 import { loadEmbeddings, type LoadedEmbeddings } from './embeddings';
 import { loadInteractions } from './interactions';
+import { Cancellation } from '../util/cancellation';
 
 const MAX_EXAMPLES = 5;
 
-export async function loadDataset(data: ExperimentConfig['data']): Promise<Dataset> {
+/** `cancel` is checked between files: a stop request ends loading with RunStopped. */
+export async function loadDataset(data: ExperimentConfig['data'], cancel: Cancellation = Cancellation.none): Promise<Dataset> {
   const warnings: string[] = [];
   const catalog = await loadCatalog(data.items, data.id_field);
+  await cancel.check();
   const itemIndex = data.item_index === null ? null : await loadItemIndex(data.item_index);
+  await cancel.check();
 
   let embeddings: EmbeddingMatrix | null = null;
   if (data.embeddings !== null) {
     const loaded = await loadEmbeddings(data.embeddings, { dim: data.embedding_dim });
     embeddings = alignEmbeddings(data.embeddings, loaded, catalog, itemIndex, data.item_index, warnings);
+    await cancel.check();
   }
 
   let interactions: UserSequences | null = null;

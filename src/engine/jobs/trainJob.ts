@@ -9,6 +9,11 @@ import { featurizeCatalog } from '../features/featurize';
 import { fuseCooccurrence } from '../features/cooccurrenceInput';
 import { createRunDirectory, readSummary, writeSummary, RUN_FILES } from '../run/runDirectory';
 import { writeFileAtomic } from '../run/atomicWrite';
+import { RunLock } from '../run/runLock';
+import { HeartbeatWriter } from '../run/heartbeat';
+import { checkResume, refuseCompleted } from '../run/resumeCheck';
+import { hasCheckpoint } from '../train/checkpoint';
+import { Cancellation, RunStopped } from '../util/cancellation';
 import { trainRqVae } from '../train/trainer';
 import { RunRecorder, type JobListener } from './runRecorder';
 
@@ -29,34 +34,65 @@ export interface TrainJobResult {
 /**
  * One training run from a resolved experiment to a finished run directory. The CLI,
  * the extension's child process and the sweep runner all go through here.
- * Failures after the run directory exists are recorded in it (status failed) and
- * rethrown.
+ * The job holds the run directory's lock (one writer) and keeps its heartbeat
+ * (run/liveness.ts) while it runs. Failures after the run directory exists are
+ * recorded in it (status failed) and rethrown; a refused resume (RunRefusedError)
+ * changes nothing.
  */
 export async function runTrainJob(request: TrainJobRequest, listener: JobListener): Promise<TrainJobResult> {
   const { config } = request;
   const hash = configHash(config);
+  // Refusals (another experiment, a live or completed run) come before any work and change nothing.
+  const previous = request.resumeDir ? await checkResume(path.resolve(request.resumeDir), config) : null;
   const runtime = await initBackend(config.engine.backend, config.engine.threads);
   listener.log('info', `backend: ${runtime.backend} (${runtime.reason})`);
 
   let runDir: string;
   let summary: RunSummary;
-  if (request.resumeDir) {
+  let lock: RunLock;
+  let resumeFromCheckpoint = false;
+  if (request.resumeDir && previous) {
     runDir = path.resolve(request.resumeDir);
-    const previous = readSummary(runDir);
-    if (previous.status === 'completed') throw new Error(`${runDir} already completed; nothing to resume`);
-    summary = { ...previous, status: 'running', finished_at: null, backend: runtime.backend };
+    lock = RunLock.acquire(runDir);
+    try {
+      // Read again under the lock: the previous owner may have finished meanwhile.
+      const current = readSummary(runDir);
+      refuseCompleted(runDir, { ...current, status: current.status === 'running' ? 'interrupted' : current.status });
+      summary = { ...current, status: 'running', finished_at: null, backend: runtime.backend };
+    } catch (e) {
+      lock.release();
+      throw e;
+    }
     delete summary.error;
+    resumeFromCheckpoint = hasCheckpoint(runDir);
+    if (!resumeFromCheckpoint) listener.log('info', `${runDir} has no checkpoint yet: training starts over in the same directory`);
   } else {
     const created = createRunDirectory(config.output.dir, config.name);
     runDir = created.dir;
+    lock = RunLock.acquire(runDir);
     writeFileAtomic(path.join(runDir, RUN_FILES.config), serializeConfig(config));
     summary = initialSummary(created.runId, request, hash, runtime.backend);
   }
+  const heartbeat = new HeartbeatWriter(runDir, lock.owner);
   writeSummary(runDir, summary);
   const recorder = new RunRecorder(runDir, listener);
   const t0 = Date.now();
+  // The step a resume would continue from: the last checkpoint's.
+  let checkpointStep = summary.steps;
+  const elapsed = (): number => round(summary.seconds + (Date.now() - t0) / 1000, 2);
+  // Last resort for an exit that skips the code below (a second Ctrl-C, process.exit):
+  // the summary must not stay `running`. Synchronous, as 'exit' handlers must be.
+  const onExit = (): void => {
+    if (summary.status !== 'running') return;
+    summary = { ...summary, status: 'interrupted', steps: checkpointStep, finished_at: new Date().toISOString(), seconds: elapsed() };
+    writeSummary(runDir, summary);
+    recorder.emit({ type: 'run_finished', time: summary.finished_at as string, step: checkpointStep, status: 'interrupted', seconds: summary.seconds });
+    lock.release();
+  };
+  process.on('exit', onExit);
+  const cancel = new Cancellation(() => listener.stopRequested());
   try {
-    const dataset = await loadDataset(config.data);
+    const dataset = await loadDataset(config.data, cancel);
     for (const w of dataset.warnings) recorder.log('warn', w);
     let features = dataset.embeddings;
     if (!features) {
@@ -68,6 +104,7 @@ export async function runTrainJob(request: TrainJobRequest, listener: JobListene
         `features: tf-idf (${made.vocabulary} terms) + randomized SVD to ${features.dim} dims for ${features.rows} items in ${((Date.now() - f0) / 1000).toFixed(1)} s` +
           (made.emptyItems ? `; ${made.emptyItems} items have no text` : ''),
       );
+      await cancel.check();
     }
     let fuseDim = 0;
     if (config.features.fuse.includes('cooccurrence')) {
@@ -81,6 +118,7 @@ export async function runTrainJob(request: TrainJobRequest, listener: JobListene
         `fused input: co-occurrence (PPMI + SVD, rank ${fused.rank}) of ${fused.pairsKept} kept pairs, ${fused.fuseDim} dims; ` +
           `${fused.itemsWithPairs} of ${features.rows} items have pairs (the rest get zeros), in ${((Date.now() - f0) / 1000).toFixed(1)} s`,
       );
+      await cancel.check();
     }
     summary = { ...summary, items: features.rows };
     writeSummary(runDir, summary);
@@ -95,7 +133,7 @@ export async function runTrainJob(request: TrainJobRequest, listener: JobListene
         itemIds: dataset.catalog.items.map((it) => it.id),
         interactions: dataset.interactions,
         runtime,
-        resume: request.resumeDir !== null,
+        resume: resumeFromCheckpoint,
         startEvent: {
           run_id: summary.run_id,
           run_dir: runDir,
@@ -109,7 +147,14 @@ export async function runTrainJob(request: TrainJobRequest, listener: JobListene
           codebook_size: config.model.codebook_size,
         },
       },
-      recorder,
+      {
+        emit: (event) => {
+          if (event.type === 'checkpoint') checkpointStep = event.step;
+          recorder.emit(event);
+        },
+        log: (level, message) => recorder.log(level, message),
+        stopRequested: () => recorder.stopRequested(),
+      },
     );
     summary = {
       ...summary,
@@ -123,6 +168,14 @@ export async function runTrainJob(request: TrainJobRequest, listener: JobListene
     recorder.emit({ type: 'run_finished', time: new Date().toISOString(), step: result.steps, status: result.status, seconds: summary.seconds });
     return { runDir, summary };
   } catch (e) {
+    if (e instanceof RunStopped) {
+      // Stopped before training began (loading, featurizing, k-means): nothing to checkpoint.
+      summary = { ...summary, status: 'interrupted', finished_at: new Date().toISOString(), seconds: elapsed() };
+      writeSummary(runDir, summary);
+      recorder.log('warn', `stopped before training (step ${summary.steps}); --resume starts it ${hasCheckpoint(runDir) ? 'from its checkpoint' : 'over'}`);
+      recorder.emit({ type: 'run_finished', time: summary.finished_at as string, step: summary.steps, status: 'interrupted', seconds: summary.seconds });
+      return { runDir, summary };
+    }
     const message = e instanceof Error ? e.message : String(e);
     const reached = (e as { step?: unknown } | null)?.step;
     summary = {
@@ -131,14 +184,17 @@ export async function runTrainJob(request: TrainJobRequest, listener: JobListene
       status: 'failed',
       error: message,
       finished_at: new Date().toISOString(),
-      seconds: round(summary.seconds + (Date.now() - t0) / 1000, 2),
+      seconds: elapsed(),
     };
     writeSummary(runDir, summary);
     recorder.log('error', message);
     recorder.emit({ type: 'run_finished', time: new Date().toISOString(), step: summary.steps, status: 'failed', seconds: summary.seconds, error: message });
     throw Object.assign(e instanceof Error ? e : new Error(message), { runDir });
   } finally {
+    process.off('exit', onExit);
+    heartbeat.stop();
     recorder.close();
+    lock.release();
   }
 }
 

@@ -1,19 +1,33 @@
 import type { Random } from '../util/random';
+import { Cancellation } from '../util/cancellation';
+
+/** Points between two cancellation checks (a Lloyd pass over a 16k sample at K=256 takes seconds). */
+const CHECK_EVERY = 512;
 
 /**
  * k-means with k-means++ seeding on row-major float32 points (pure JS: it runs once,
- * on a sample, to initialise each codebook; design §4).
+ * on a sample, to initialise each codebook; design §4). Async only to let a stop request
+ * in: `cancel` is checked between chunks of points.
  */
-export function kmeans(points: Float32Array, n: number, dim: number, k: number, random: Random, iterations = 20): Float32Array {
+export async function kmeans(
+  points: Float32Array,
+  n: number,
+  dim: number,
+  k: number,
+  random: Random,
+  iterations = 20,
+  cancel: Cancellation = Cancellation.none,
+): Promise<Float32Array> {
   const centroids = new Float32Array(k * dim);
   if (n === 0) return centroids;
-  seedPlusPlus(points, n, dim, k, random, centroids);
+  await seedPlusPlus(points, n, dim, k, random, centroids, cancel);
   const assign = new Int32Array(n);
   const sums = new Float64Array(k * dim);
   const counts = new Int32Array(k);
   for (let it = 0; it < iterations; it++) {
     let changed = 0;
     for (let i = 0; i < n; i++) {
+      if (i % CHECK_EVERY === 0) await cancel.check();
       const c = nearest(points, i, centroids, k, dim).index;
       if (c !== assign[i] || it === 0) changed++;
       assign[i] = c;
@@ -39,10 +53,11 @@ export function kmeans(points: Float32Array, n: number, dim: number, k: number, 
   return centroids;
 }
 
-function seedPlusPlus(points: Float32Array, n: number, dim: number, k: number, random: Random, out: Float32Array): void {
+async function seedPlusPlus(points: Float32Array, n: number, dim: number, k: number, random: Random, out: Float32Array, cancel: Cancellation): Promise<void> {
   const minDist = new Float64Array(n).fill(Infinity);
   let chosen = random.int(n);
   for (let c = 0; c < k; c++) {
+    await cancel.check();
     for (let d = 0; d < dim; d++) out[c * dim + d] = points[chosen * dim + d];
     let total = 0;
     for (let i = 0; i < n; i++) {

@@ -5,6 +5,7 @@ import { createMlp, mlpForward, type Mlp } from './mlp';
 import { stopGradient } from './stopGradient';
 import { quantize, assignCodes, meanSquaredNorm, type QuantizerOutput } from './residualQuantizer';
 import { kmeans } from './kmeans';
+import { Cancellation } from '../util/cancellation';
 
 /** The architecture, as stored in model/model.json. */
 export interface RqVaeShape {
@@ -125,13 +126,13 @@ export class RqVae {
    * k-means++ initialisation of every codebook on the residuals of a sample (rows of
    * `sample`, already in input space): level l clusters what levels < l left over.
    */
-  initCodebooksFromSample(sample: Float32Array, rows: number, random: Random): void {
+  async initCodebooksFromSample(sample: Float32Array, rows: number, random: Random, cancel: Cancellation = Cancellation.none): Promise<void> {
     const tf = this.tf;
     const d = this.shape.latentDim;
     let residual = tf.tidy(() => this.encode(tf.tensor2d(sample, [rows, this.rowWidth])).dataSync() as Float32Array);
-    this.codebooks.forEach((codebook, l) => {
+    for (const [l, codebook] of this.codebooks.entries()) {
       const k = this.shape.codebookSizes[l];
-      const centroids = kmeans(residual, rows, d, k, random);
+      const centroids = await kmeans(residual, rows, d, k, random, undefined, cancel);
       tf.tidy(() => codebook.assign(tf.tensor2d(centroids, [k, d])));
       residual = tf.tidy(() => {
         const r = tf.tensor2d(residual, [rows, d]);
@@ -139,7 +140,7 @@ export class RqVae {
         const chosen = tf.matMul(tf.oneHot(tf.tensor1d(codes, 'int32'), k).toFloat(), codebook);
         return tf.sub(r, chosen).dataSync() as Float32Array;
       });
-    });
+    }
   }
 
   /** Codes of every row of a row-major matrix, in batches: n x L, row-major. */

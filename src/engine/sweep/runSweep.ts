@@ -84,7 +84,7 @@ export interface SweepProgress {
   total: number;
   variant: string;
   seed: number;
-  action: 'skip' | 'resume' | 'train';
+  action: 'skip' | 'resume' | 'train' | 'live';
   runDir: string | null;
 }
 
@@ -152,6 +152,12 @@ export async function runSweep(
       onProgress({ ...progress, action: 'skip', runDir: decision.run.dir });
       completed.get(run.variant.name)?.push({ dir: decision.run.dir, seed: run.seed, summary: decision.run.summary });
       outcome.skipped++;
+      continue;
+    }
+    if (decision.action === 'live') {
+      onProgress({ ...progress, action: 'live', runDir: decision.run.dir });
+      listener.log('warn', `${run.variant.name} seed ${run.seed} is being trained by another process in ${decision.run.dir}; left to it (run the sweep again once it ends)`);
+      if (outcome.status === 'completed') outcome.status = 'interrupted';
       continue;
     }
     const resumeDir = decision.action === 'resume' ? decision.run.dir : null;

@@ -5,6 +5,7 @@ import type { EngineRuntime } from '../tf/backend';
 import type { Scalar, Tensor, Tensor2D, Variable } from '../tf/types';
 import type { EmbeddingMatrix, UserSequences } from '../data/types';
 import { Random } from '../util/random';
+import { Cancellation } from '../util/cancellation';
 import { RqVae } from '../model/rqvae';
 import { Optimizer } from '../model/optimizer';
 import { saveModel } from '../model/modelFile';
@@ -118,7 +119,9 @@ export async function trainRqVae(input: TrainingInput, sink: TrainingSink): Prom
         const sample = new Float32Array(rows * dim);
         pick.forEach((row, i) => sample.set(features.data.subarray(row * dim, (row + 1) * dim), i * dim));
         const t0 = Date.now();
-        model.initCodebooksFromSample(sample, rows, random.init);
+        sink.log('info', `k-means++: initialising ${levels} codebooks on ${rows} items (a stop request ends it early)`);
+        // A stop request ends k-means early (RunStopped): the job marks the run interrupted.
+        await model.initCodebooksFromSample(sample, rows, random.init, new Cancellation(() => sink.stopRequested()));
         sink.log('info', `k-means++ initialised ${levels} codebooks on ${rows} items in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       }
     }

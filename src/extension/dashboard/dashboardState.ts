@@ -12,8 +12,18 @@ export function emptyRunState(dir: string, summary: RunSummary | null): Dashboar
 /** What `event` changes in `state`, or null when it is not newer than what is shown. */
 export function patchForEvent(state: DashboardRunState, event: EngineEvent): DashboardRunPatch | null {
   switch (event.type) {
-    case 'run_started':
-      return state.backend === event.backend ? null : { backend: event.backend };
+    case 'run_started': {
+      // A resume supersedes what the previous process showed after its checkpoint.
+      const from = event.resumed_from_step;
+      const patch: DashboardRunPatch = {};
+      if (state.backend !== event.backend) patch.backend = event.backend;
+      if (from !== null) {
+        if (state.progress && state.progress.step > from) patch.progress = null;
+        if (state.losses && state.losses.step > from) patch.losses = null;
+        if (state.diagnostics && state.diagnostics.step > from) patch.diagnostics = null;
+      }
+      return Object.keys(patch).length > 0 ? patch : null;
+    }
     case 'progress':
       return newer(state.progress, event) ? { progress: event } : null;
     case 'losses':

@@ -23,6 +23,12 @@ function newestFirst(a: RunRecord, b: RunRecord): number {
   return b.summary.started_at.localeCompare(a.summary.started_at) || b.summary.run_id.localeCompare(a.summary.run_id);
 }
 
+/**
+ * How often runs shown as `running` are checked for a process that went away without a
+ * word (SIGKILL, a crash): nothing changes on disk then, so no watcher fires.
+ */
+const LIVENESS_RECHECK_MS = 10_000;
+
 export class FileRunStore implements RunStore {
   private readonly runs = new Map<string, RunRecord>();
   /** experiment_path (resolved) -> run directories. */
@@ -35,7 +41,21 @@ export class FileRunStore implements RunStore {
   readonly onDidChangeRun = this.changeRun.event;
   readonly onDidAppendEvents = this.appendEvents.event;
 
-  constructor(private readonly log: vscode.LogOutputChannel) {}
+  private readonly livenessTimer: NodeJS.Timeout;
+
+  constructor(private readonly log: vscode.LogOutputChannel) {
+    this.livenessTimer = setInterval(() => void this.recheckRunning().catch((e: unknown) => this.log.warn(`liveness check failed: ${String(e)}`)), LIVENESS_RECHECK_MS);
+    this.livenessTimer.unref?.();
+  }
+
+  /** Re-reads runs shown as running: one whose process is gone now reads as interrupted. */
+  private async recheckRunning(): Promise<void> {
+    const running = [...this.runs.values()].filter((r) => r.summary.status === 'running');
+    for (const record of running) {
+      const fresh = await readRunSummary(record.dir);
+      if (fresh !== null && fresh.status !== 'running') await this.loadSummary(record.dir, true);
+    }
+  }
 
   runsOf(experimentPath: string): RunRecord[] {
     const dirs = this.byExperiment.get(path.resolve(experimentPath)) ?? new Set<string>();
@@ -122,6 +142,7 @@ export class FileRunStore implements RunStore {
   }
 
   dispose(): void {
+    clearInterval(this.livenessTimer);
     for (const watcher of this.watchers.values()) watcher.dispose();
     this.watchers.clear();
     this.changeRun.dispose();

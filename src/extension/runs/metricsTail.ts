@@ -1,10 +1,13 @@
 /**
  * Incremental reader of one run's `metrics.jsonl` (append-only, design §3): each read
  * takes only the bytes appended since the last one, keeps a partial last line until
- * its newline arrives, and remembers every event so far. No vscode import.
+ * its newline arrives, and remembers every event so far as one consistent series (the
+ * engine's run/metricsSeries.ts: a resume drops the dead process's later steps). No
+ * vscode import.
  */
 import { promises as fsp } from 'node:fs';
 import { EngineEvent, parseEngineEvent } from '../../protocol';
+import { appendToSeries, consistentSeries } from '../../engine/run/metricsSeries';
 
 const NEWLINE = 0x0a;
 
@@ -17,7 +20,7 @@ export class MetricsTail {
 
   constructor(readonly file: string) {}
 
-  /** Every event read so far. */
+  /** Every event read so far, without those a resume superseded. */
   get events(): readonly EngineEvent[] {
     return this.all;
   }
@@ -68,7 +71,7 @@ export class MetricsTail {
       if (event !== null) fresh.push(event);
     }
     this.partial = Buffer.from(data.subarray(start));
-    this.all.push(...fresh);
-    return fresh;
+    appendToSeries(this.all, fresh);
+    return consistentSeries(fresh);
   }
 }

@@ -1,10 +1,13 @@
 /**
  * Reading `summary.json` (design §3) defensively: the file is written atomically, but a
  * folder may hold anything, so a file that is not a run summary is skipped, not thrown.
+ * The status is the one every reader shows (engine run/liveness.ts): a `running` run
+ * whose process is gone reads as `interrupted`.
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { RunSummary } from '../../protocol';
+import { HEARTBEAT_FILE, parseHeartbeat, withLiveStatus, type Heartbeat } from '../../engine/run/liveness';
 
 export const SUMMARY_FILE = 'summary.json';
 export const METRICS_FILE = 'metrics.jsonl';
@@ -22,7 +25,16 @@ export async function readRunSummary(runDir: string): Promise<RunSummary | null>
   } catch {
     return null;
   }
-  return isRunSummary(value) ? value : null;
+  if (!isRunSummary(value)) return null;
+  return value.status === 'running' ? withLiveStatus(value, await readHeartbeat(runDir)) : value;
+}
+
+async function readHeartbeat(runDir: string): Promise<Heartbeat | null> {
+  try {
+    return parseHeartbeat(await fsp.readFile(path.join(runDir, HEARTBEAT_FILE), 'utf8'));
+  } catch {
+    return null;
+  }
 }
 
 /** The fields the extension relies on to index and show a run. */

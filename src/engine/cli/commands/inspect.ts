@@ -1,9 +1,12 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadExperiment } from '../../config';
 import { loadCatalog } from '../../data/catalog';
 import { readSemanticIds } from '../../ids/semanticIdsFile';
-import { RUN_FILES } from '../../run/runDirectory';
-import { buildInspectIndex, catalogTitles, inspectItem, inspectPrefix, formatItemReport, formatPrefixReport } from '../../diagnostics/inspect';
+import { readSummary, RUN_FILES } from '../../run/runDirectory';
+import { liveStatusOf } from '../../run/liveness';
+import { readMetricsSeries } from '../../run/metricsSeries';
+import { InspectError, buildInspectIndex, catalogTitles, inspectItem, inspectPrefix, formatItemReport, formatPrefixReport } from '../../diagnostics/inspect';
 import { parseCommand } from '../parse';
 import { EXIT, UsageError } from '../usage';
 
@@ -17,7 +20,13 @@ export async function inspectCommand(args: string[]): Promise<number> {
   const limit = values.limit !== undefined ? Number(values.limit) : undefined;
   if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new UsageError('--limit must be a positive integer');
   const runDir = path.resolve(positionals[0]);
-  const sids = await readSemanticIds(path.join(runDir, RUN_FILES.semanticIds));
+  const state = runStateNote(runDir);
+  const idsFile = path.join(runDir, RUN_FILES.semanticIds);
+  if (state !== null) {
+    if (!fs.existsSync(idsFile)) throw new InspectError(`${state}; it has no semantic IDs yet`);
+    process.stderr.write(`warning: ${state}\n`);
+  }
+  const sids = await readSemanticIds(idsFile);
   const config = await loadExperiment(path.join(runDir, RUN_FILES.config), [], { checkFiles: false });
   let titles: (string | null)[] | undefined;
   try {
@@ -31,4 +40,25 @@ export async function inspectCommand(args: string[]): Promise<number> {
   if (values.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   else process.stdout.write(report.kind === 'prefix' ? formatPrefixReport(report, { width }) : formatItemReport(report, { width }));
   return EXIT.completed;
+}
+
+/**
+ * One line on a run that is not completed (null when it is, or has no summary): its
+ * status as every reader shows it (a dead `running` run is `interrupted`), the last
+ * step it trained and the checkpoint a resume continues from.
+ */
+function runStateNote(runDir: string): string | null {
+  let summary;
+  try {
+    summary = readSummary(runDir);
+  } catch {
+    return null;
+  }
+  const { status, reason } = liveStatusOf(runDir, summary);
+  if (status === 'completed') return null;
+  const series = readMetricsSeries(runDir);
+  const lastStep = series.filter((e) => e.type === 'losses').at(-1)?.step ?? 0;
+  const checkpoint = series.filter((e) => e.type === 'checkpoint').at(-1)?.step;
+  const where = status === 'interrupted' ? (checkpoint !== undefined ? `resumable from its checkpoint at step ${checkpoint}` : 'no checkpoint yet: a resume starts over') : null;
+  return [`run ${runDir} is ${status}${reason ? ` (${reason})` : ''} after step ${lastStep}`, where].filter((x) => x !== null).join(', ');
 }

@@ -46,7 +46,8 @@ export async function sweepCommand(args: string[]): Promise<number> {
   const t0 = Date.now();
   try {
     const outcome = await runSweep(request, plan, reporter, (p) => {
-      const what = p.action === 'skip' ? `already done: ${p.runDir}` : p.action === 'resume' ? `resuming ${p.runDir}` : 'training';
+      const what =
+        p.action === 'skip' ? `already done: ${p.runDir}` : p.action === 'resume' ? `resuming ${p.runDir}` : p.action === 'live' ? `running elsewhere: ${p.runDir}` : 'training';
       reporter.log('info', `[${p.index}/${p.total}] ${p.variant} seed ${p.seed}: ${what}`);
       if (p.action === 'skip' && p.runDir) printSummary(readSummary(p.runDir), process.stderr);
     }, (_runDir, summary) => printSummary(summary, process.stderr));

@@ -2,7 +2,6 @@ import * as path from 'node:path';
 import { loadExperiment, formatProblem } from '../../config';
 import type { BackendRequest } from '../../config/experiment';
 import { runTrainJob, runDirOf } from '../../jobs/trainJob';
-import { RUN_FILES } from '../../run/runDirectory';
 import { stopOnInterrupt } from '../interrupts';
 import { TerminalReporter } from '../terminalReporter';
 import { printSummary } from '../summaryTable';
@@ -31,10 +30,9 @@ export async function trainCommand(args: string[]): Promise<number> {
   if (values.backend !== undefined) overrides.push(`engine.backend=${values.backend}`);
 
   const resumeDir = values.resume !== undefined ? path.resolve(values.resume) : null;
-  // A resumed run continues with the configuration it was started with.
-  const config = resumeDir
-    ? await loadExperiment(path.join(resumeDir, RUN_FILES.config), values.backend !== undefined ? [`engine.backend=${values.backend}`] : [])
-    : await loadExperiment(experimentPath, overrides, { onProblem: (p) => process.stderr.write(`${formatProblem(experimentPath, p)}\n`) });
+  // A resume is checked against the run's own configuration (run/resumeCheck.ts): the
+  // same file, --set and --out continue it; anything else is refused, exit 2.
+  const config = await loadExperiment(experimentPath, overrides, { onProblem: (p) => process.stderr.write(`${formatProblem(experimentPath, p)}\n`) });
 
   const reporter = new TerminalReporter();
   const uninstall = stopOnInterrupt(reporter, 'training');
@@ -42,7 +40,7 @@ export async function trainCommand(args: string[]): Promise<number> {
     const { runDir, summary } = await runTrainJob({ config, experimentPath, variant: null, resumeDir }, reporter);
     printSummary(summary, process.stderr);
     if (summary.status === 'interrupted') {
-      process.stderr.write(`interrupted; continue with: semid train ${positionals[0]} --resume ${runDir}\n`);
+      process.stderr.write(`interrupted; continue with: semid train ${resumeCommand(positionals[0], values, runDir)}\n`);
     }
     process.stdout.write(`${runDir}\n`);
     return summary.status === 'completed' ? EXIT.completed : EXIT.interrupted;
@@ -53,4 +51,15 @@ export async function trainCommand(args: string[]): Promise<number> {
   } finally {
     uninstall();
   }
+}
+
+/** The arguments that continue the run: the same file, --set and --out, plus --resume. */
+function resumeCommand(file: string, values: { set?: string[]; out?: string; backend?: string }, runDir: string): string {
+  const quote = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+  const args = [file];
+  for (const set of values.set ?? []) args.push('--set', set);
+  if (values.out !== undefined) args.push('--out', values.out);
+  if (values.backend !== undefined) args.push('--backend', values.backend);
+  args.push('--resume', runDir);
+  return args.map(quote).join(' ');
 }
