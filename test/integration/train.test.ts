@@ -109,7 +109,8 @@ test('Ctrl-C marks the run interrupted with a checkpoint; --resume ends with the
   const finished = readJsonl(path.join(runDir, 'metrics.jsonl')).filter((e) => e.type === 'run_finished');
   assert.equal(finished.at(-1)?.status, 'interrupted');
 
-  const resumed = await runCli(['train', EXAMPLE, '--resume', runDir]);
+  // The same file, --set and --out as the run: anything else is refused (lifecycle.test.ts).
+  const resumed = await runCli(['train', EXAMPLE, ...SHORT, '--out', dir, '--backend', 'wasm', '--resume', runDir]);
   assert.equal(resumed.code, 0, resumed.stderr);
   assert.equal(runDirOf(resumed), runDir);
   assert.equal(summaryOf(runDir).status, 'completed');

@@ -1,0 +1,135 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { EngineEvent } from '../../src/protocol';
+import { effectiveStatus, pidAlive, STALE_AFTER_MS, type Heartbeat } from '../../src/engine/run/liveness';
+import { RunLock, LOCK_FILE } from '../../src/engine/run/runLock';
+import { RunRefusedError } from '../../src/engine/run/runRefused';
+import { HeartbeatWriter } from '../../src/engine/run/heartbeat';
+import { readHeartbeat } from '../../src/engine/run/liveness';
+import { consistentSeries, appendToSeries } from '../../src/engine/run/metricsSeries';
+import { configDifferences } from '../../src/engine/run/resumeCheck';
+import { loadExperiment } from '../../src/engine/config';
+import { EXAMPLE } from '../support/cli';
+
+/** The pid of a process that has exited (and been reaped). */
+function deadPid(): number {
+  const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+  const pid = Number(child.stdout);
+  assert.ok(Number.isInteger(pid) && pid > 0);
+  return pid;
+}
+
+function beat(over: Partial<Heartbeat>, ageMs = 0): Heartbeat {
+  const now = Date.now();
+  return { pid: process.pid, hostname: os.hostname(), started_at: new Date(now - 3_600_000).toISOString(), time: new Date(now - ageMs).toISOString(), ...over };
+}
+
+describe('liveness rule', () => {
+  test('a running summary is believed only while its process lives', () => {
+    const running = { status: 'running' as const };
+    assert.equal(effectiveStatus(running, beat({})).status, 'running', 'this process, fresh beat');
+    const dead = effectiveStatus(running, beat({ pid: deadPid() }));
+    assert.equal(dead.status, 'interrupted', 'pid gone on this host');
+    assert.match(dead.reason ?? '', /has ended/);
+    assert.equal(effectiveStatus(running, beat({}, STALE_AFTER_MS + 1000)).status, 'interrupted', 'a stale beat, even with a live pid (reused pid, frozen machine)');
+    assert.equal(effectiveStatus(running, beat({ hostname: 'elsewhere', pid: 1 })).status, 'running', 'another host: the beat decides');
+    assert.equal(effectiveStatus(running, beat({ hostname: 'elsewhere', pid: 1 }, STALE_AFTER_MS + 1000)).status, 'interrupted');
+    assert.equal(effectiveStatus(running, null).status, 'interrupted', 'no heartbeat at all');
+  });
+
+  test('final statuses are never changed', () => {
+    for (const status of ['completed', 'interrupted', 'failed'] as const) {
+      assert.equal(effectiveStatus({ status }, beat({ pid: deadPid() })).status, status);
+      assert.equal(effectiveStatus({ status }, null).status, status);
+    }
+  });
+
+  test('pidAlive: this process yes, an exited one no', () => {
+    assert.equal(pidAlive(process.pid), true);
+    assert.equal(pidAlive(deadPid()), false);
+    assert.equal(pidAlive(0), false);
+  });
+
+  test('the heartbeat writer writes a parseable beat at once', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'semid-beat-'));
+    try {
+      const owner = { pid: process.pid, hostname: os.hostname(), started_at: new Date().toISOString() };
+      const writer = new HeartbeatWriter(dir, owner);
+      const hb = readHeartbeat(dir);
+      writer.stop();
+      assert.ok(hb);
+      assert.equal(hb.pid, process.pid);
+      assert.equal(effectiveStatus({ status: 'running' }, hb).status, 'running');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('run lock', () => {
+  test('one holder; a second is refused naming the owner; released, it can be taken again', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'semid-lock-'));
+    try {
+      const lock = RunLock.acquire(dir);
+      assert.throws(() => RunLock.acquire(dir), (e: unknown) => e instanceof RunRefusedError && new RegExp(`pid ${process.pid}`).test(e.message));
+      lock.release();
+      assert.ok(!fs.existsSync(path.join(dir, LOCK_FILE)));
+      RunLock.acquire(dir).release();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a lock left by a dead process is taken over', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'semid-lock-'));
+    try {
+      fs.writeFileSync(path.join(dir, LOCK_FILE), JSON.stringify({ pid: deadPid(), hostname: os.hostname(), started_at: '2026-01-01T00:00:00.000Z' }));
+      const lock = RunLock.acquire(dir);
+      assert.equal((JSON.parse(fs.readFileSync(path.join(dir, LOCK_FILE), 'utf8')) as { pid: number }).pid, process.pid);
+      assert.deepEqual(fs.readdirSync(dir), [LOCK_FILE], 'nothing left aside');
+      lock.release();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('metrics series after a resume', () => {
+  const losses = (step: number): EngineEvent => ({ type: 'losses', time: `t${step}`, step, epoch: 0, total: step, recon: step, codebook: [], commitment: [], collab: null, balance: null });
+  const started = (from: number | null): EngineEvent => ({
+    type: 'run_started', time: 't', step: from ?? 0, run_id: 'r', run_dir: '/r', experiment: 'e', experiment_path: '/e', variant: null, seed: 0, backend: 'wasm',
+    backend_reason: '', items: 1, input_dim: 1, levels: 1, codebook_size: [2], total_steps: 9, steps_per_epoch: 3, resumed_from_step: from,
+  });
+
+  test('steps the dead process wrote after the checkpoint are dropped, once per resume', () => {
+    const raw = [started(null), losses(1), losses(2), losses(3), losses(4), started(2), losses(3), losses(4), losses(5), started(4), losses(5), losses(6)];
+    const series = consistentSeries(raw);
+    assert.deepEqual(series.filter((e) => e.type === 'losses').map((e) => e.step), [1, 2, 3, 4, 5, 6]);
+    assert.deepEqual(series.filter((e) => e.type === 'losses').map((e) => e.time), ['t1', 't2', 't3', 't4', 't5', 't6']);
+    assert.equal(series.filter((e) => e.type === 'run_started').length, 3);
+  });
+
+  test('appending in pieces gives the same series as reading at once', () => {
+    const raw = [started(null), losses(1), losses(2), losses(3), started(1), losses(2), losses(3)];
+    const pieces: EngineEvent[] = [];
+    assert.equal(appendToSeries(pieces, raw.slice(0, 4)), false);
+    assert.equal(appendToSeries(pieces, raw.slice(4)), true, 'the resume dropped something');
+    assert.deepEqual(pieces, consistentSeries(raw));
+  });
+});
+
+describe('resume check', () => {
+  test('names every differing key; engine.* may differ', async () => {
+    const run = await loadExperiment(EXAMPLE, ['train.epochs=3'], { checkFiles: false });
+    const same = await loadExperiment(EXAMPLE, ['train.epochs=3', 'engine.backend=cpu'], { checkFiles: false });
+    assert.deepEqual(configDifferences(run, same), []);
+    const other = await loadExperiment(EXAMPLE, ['train.epochs=4', 'model.codebook_size=64', 'output.dir="/elsewhere"'], { checkFiles: false });
+    const keys = configDifferences(run, other).map((d) => d.key);
+    assert.deepEqual(keys, ['model.codebook_size', 'train.epochs', 'output.dir']);
+    assert.deepEqual(configDifferences(run, other)[1], { key: 'train.epochs', run: '3', now: '4' });
+  });
+});
