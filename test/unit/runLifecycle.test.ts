@@ -14,6 +14,8 @@ import { consistentSeries, appendToSeries } from '../../src/engine/run/metricsSe
 import { configDifferences } from '../../src/engine/run/resumeCheck';
 import { loadExperiment } from '../../src/engine/config';
 import { EXAMPLE } from '../support/cli';
+import { readRunSummary } from '../../src/extension/runs/runSummaryFile';
+import { MetricsTail } from '../../src/extension/runs/metricsTail';
 
 /** The pid of a process that has exited (and been reaped). */
 function deadPid(): number {
@@ -131,5 +133,47 @@ describe('resume check', () => {
     const keys = configDifferences(run, other).map((d) => d.key);
     assert.deepEqual(keys, ['model.codebook_size', 'train.epochs', 'output.dir']);
     assert.deepEqual(configDifferences(run, other)[1], { key: 'train.epochs', run: '3', now: '4' });
+  });
+});
+
+describe("the extension's readers apply the same rules", () => {
+  const summary = {
+    run_id: '20260101-000000-abcd', experiment: 'exp', experiment_path: '/exp.rqvae.yaml', variant: null, seed: 0,
+    config_hash: 'x', started_at: '2026-01-01T00:00:00Z', finished_at: null, status: 'running', backend: 'cpu',
+    items: 1, levels: 1, codebook_size: [4], steps: 0, seconds: 0, recon_loss: null, usage: [], perplexity: [],
+    gini: [], dead_codes: [], collision_rate: null, unique_sid_ratio: null,
+  };
+
+  test('run store: a running summary whose process is gone reads as interrupted', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'semid-store-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'summary.json'), JSON.stringify(summary));
+      fs.writeFileSync(path.join(dir, 'heartbeat.json'), JSON.stringify(beat({})));
+      assert.equal((await readRunSummary(dir))?.status, 'running', 'live heartbeat');
+      fs.writeFileSync(path.join(dir, 'heartbeat.json'), JSON.stringify(beat({ pid: deadPid() })));
+      assert.equal((await readRunSummary(dir))?.status, 'interrupted', 'its pid is gone');
+      fs.rmSync(path.join(dir, 'heartbeat.json'));
+      assert.equal((await readRunSummary(dir))?.status, 'interrupted', 'no heartbeat');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('metrics tail: a resume drops the steps it supersedes, also across reads', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'semid-tail-'));
+    try {
+      const file = path.join(dir, 'metrics.jsonl');
+      const line = (e: Record<string, unknown>): string => `${JSON.stringify({ time: 't', ...e })}\n`;
+      const loss = (step: number): string => line({ type: 'losses', step, epoch: 0, total: 1, recon: 1, codebook: [], commitment: [], collab: null, balance: null });
+      fs.writeFileSync(file, line({ type: 'run_started', step: 0, resumed_from_step: null }) + loss(1) + loss(2) + loss(3));
+      const tail = new MetricsTail(file);
+      await tail.read();
+      fs.appendFileSync(file, line({ type: 'run_started', step: 1, resumed_from_step: 1 }) + loss(2));
+      const fresh = await tail.read();
+      assert.deepEqual(fresh.map((e) => e.type), ['run_started', 'losses']);
+      assert.deepEqual(tail.events.filter((e) => e.type === 'losses').map((e) => e.step), [1, 2]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
