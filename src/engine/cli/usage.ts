@@ -14,6 +14,7 @@ usage:
   semid train <experiment.yaml> [--set k=v]... [--out DIR] [--resume RUN_DIR] [--backend B]
   semid ids <run-dir> [--items FILE] [--embeddings FILE] [--out FILE]
   semid inspect <run-dir> (--prefix 12-4 | --item ID) [--json]
+      --resume continues an interrupted run: give the same file, --set and --out
   semid sweep <experiment.yaml> [--seeds N] [--set k=v]...
       runs the file's variants (or grid) x seeds train.seed+0..N-1; run it again to
       continue (finished runs are kept); last stdout line: comparison.json
