@@ -14,6 +14,7 @@ import { consistentSeries, appendToSeries } from '../../src/engine/run/metricsSe
 import { configDifferences } from '../../src/engine/run/resumeCheck';
 import { loadExperiment } from '../../src/engine/config';
 import { EXAMPLE } from '../support/cli';
+import { listRuns, decideRun } from '../../src/engine/sweep/existingRuns';
 import { readRunSummary } from '../../src/extension/runs/runSummaryFile';
 import { MetricsTail } from '../../src/extension/runs/metricsTail';
 
@@ -174,6 +175,29 @@ describe("the extension's readers apply the same rules", () => {
       assert.deepEqual(tail.events.filter((e) => e.type === 'losses').map((e) => e.step), [1, 2]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the sweep reads runs through the liveness rule', () => {
+  test('a running run whose process is gone is resumed; a live one is left to its process', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'semid-sweep-live-'));
+    try {
+      const make = (name: string, seed: number, heartbeat: Heartbeat): void => {
+        const dir = path.join(root, name);
+        fs.mkdirSync(path.join(dir, 'checkpoint'), { recursive: true });
+        fs.writeFileSync(path.join(dir, 'checkpoint', 'state.json'), '{}');
+        fs.writeFileSync(path.join(dir, 'summary.json'), JSON.stringify({ variant: 'a', seed, config_hash: 'h', status: 'running' }));
+        fs.writeFileSync(path.join(dir, 'heartbeat.json'), JSON.stringify(heartbeat));
+      };
+      make('20260101-000000-dead', 0, beat({ pid: deadPid() }));
+      make('20260101-000001-live', 1, beat({}));
+      const runs = listRuns(root);
+      assert.deepEqual(runs.map((r) => r.summary.status), ['interrupted', 'running']);
+      assert.equal(decideRun(runs, 'a', 0, 'h').action, 'resume');
+      assert.equal(decideRun(runs, 'a', 1, 'h').action, 'live');
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
     }
   });
 });
