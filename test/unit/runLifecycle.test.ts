@@ -14,6 +14,9 @@ import { consistentSeries, appendToSeries } from '../../src/engine/run/metricsSe
 import { configDifferences } from '../../src/engine/run/resumeCheck';
 import { loadExperiment } from '../../src/engine/config';
 import { EXAMPLE } from '../support/cli';
+import { loadCatalog } from '../../src/engine/data/catalog';
+import { featurizeCatalog, featurizeCatalogCancellable } from '../../src/engine/features/featurize';
+import { Cancellation, RunStopped } from '../../src/engine/util/cancellation';
 import { listRuns, decideRun } from '../../src/engine/sweep/existingRuns';
 import { readRunSummary } from '../../src/extension/runs/runSummaryFile';
 import { MetricsTail } from '../../src/extension/runs/metricsTail';
@@ -199,5 +202,20 @@ describe('the sweep reads runs through the liveness rule', () => {
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
+  });
+});
+
+describe('featurizing can be stopped', () => {
+  test('between its passes: RunStopped; left alone: the same matrix as featurizeCatalog', async () => {
+    const config = await loadExperiment(EXAMPLE, [], { checkFiles: false });
+    const catalog = await loadCatalog(config.data.items, config.data.id_field);
+    const opts = { textFields: config.data.text_fields, dim: 32, seed: 0 };
+    const whole = featurizeCatalog(catalog, opts);
+    const free = await featurizeCatalogCancellable(catalog, opts, new Cancellation(() => false));
+    assert.deepEqual(free.matrix.data, whole.matrix.data);
+    let checks = 0;
+    const stopAfterThree = new Cancellation(() => ++checks > 3);
+    await assert.rejects(featurizeCatalogCancellable(catalog, opts, stopAfterThree), RunStopped);
+    assert.equal(checks, 4, 'stopped at the first check after the request');
   });
 });

@@ -6,7 +6,8 @@
 import type { Catalog, EmbeddingMatrix } from '../data/types';
 import { Random } from '../util/random';
 import { catalogTokens } from './itemTokens';
-import { randomizedSvd, type LinearOperator } from './randomizedSvd';
+import { drain, drainCancellable, svdPasses, type LinearOperator } from './randomizedSvd';
+import type { Cancellation } from '../util/cancellation';
 import { denseZeros, subtractProduct, transposeTimes, type DenseMatrix } from './dense';
 import { csrColumnMeans, csrTimesDense, csrTransposeTimesDense, type CsrMatrix } from './sparse';
 import { buildTfidf } from './tfidf';
@@ -51,11 +52,25 @@ const RESIDUAL_WEIGHT = 0.1;
  * Deterministic: the same catalog, options and seed give byte-identical output.
  */
 export function featurizeCatalog(catalog: Catalog, opts: FeaturizeOptions): FeaturizeResult {
+  return drain(featurizePasses(catalog, opts));
+}
+
+/** featurizeCatalog that lets a stop request in between its passes (RunStopped): 200k items take minutes. */
+export function featurizeCatalogCancellable(catalog: Catalog, opts: FeaturizeOptions, cancel: Cancellation): Promise<FeaturizeResult> {
+  return drainCancellable(featurizePasses(catalog, opts), cancel);
+}
+
+/** Rows between two pauses of the last pass. */
+const ROWS_PER_PAUSE = 4096;
+
+function* featurizePasses(catalog: Catalog, opts: FeaturizeOptions): Generator<void, FeaturizeResult> {
   const { dim, seed } = opts;
   if (!Number.isInteger(dim) || dim < 1) throw new Error(`featurizeCatalog: dim must be a positive integer, got ${dim}`);
   const tokens = catalogTokens(catalog, opts.textFields);
+  yield;
   const emptyItems = tokens.filter((list) => list.length === 0).length;
   const tfidf = buildTfidf(tokens).matrix;
+  yield;
   const n = tfidf.rows;
   const out = new Float32Array(n * dim);
   const result = (): FeaturizeResult => ({ matrix: { rows: n, dim, data: out }, vocabulary: tfidf.cols, emptyItems });
@@ -69,19 +84,22 @@ export function featurizeCatalog(catalog: Catalog, opts: FeaturizeOptions): Feat
   const random = new Random(seed);
   const mean = csrColumnMeans(tfidf);
   const centred = centredOperator(tfidf, mean);
-  const { v } = randomizedSvd(centred, rank, random, { computeU: false });
+  const { v } = yield* svdPasses(centred, rank, random, { computeU: false });
   // Coordinates by projecting each row on V (= U S): identical rows give identical bits.
   const coords = centred.times(v);
+  yield;
 
   // (A_c - A_c V V^T) G = A_c G - coords (V^T G), G Gaussian (vocabulary x residualColumns).
   const gaussian = denseZeros(tfidf.cols, residualColumns);
   for (let i = 0; i < gaussian.data.length; i++) gaussian.data[i] = random.normal();
   const residual = centred.times(gaussian);
   subtractProduct(residual, coords, transposeTimes(v, gaussian));
+  yield;
 
   const residualScale = RESIDUAL_WEIGHT / Math.sqrt(Math.max(1, residualColumns));
   const row = new Float64Array(rank + residualColumns);
   for (let i = 0; i < n; i++) {
+    if (i % ROWS_PER_PAUSE === ROWS_PER_PAUSE - 1) yield;
     for (let c = 0; c < rank; c++) row[c] = coords.data[i * rank + c];
     for (let c = 0; c < residualColumns; c++) row[rank + c] = residualScale * residual.data[i * residualColumns + c];
     let squares = 0;

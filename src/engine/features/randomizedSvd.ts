@@ -6,6 +6,7 @@
  * dense blocks, so the centred tf-idf matrix is never formed.
  */
 import type { Random } from '../util/random';
+import type { Cancellation } from '../util/cancellation';
 import { tallQr } from './choleskyQr';
 import { denseZeros, gram, timesLeadingColumns, type DenseMatrix } from './dense';
 import { jacobiSvd } from './jacobiSvd';
@@ -55,6 +56,33 @@ const RELATIVE_RANK_TOLERANCE = 1e-7;
  * only through the (small) error of the sampled subspace, not through sign flips.
  */
 export function randomizedSvd(a: LinearOperator, rank: number, random: Random, options: SvdOptions = {}): TruncatedSvd {
+  return drain(svdPasses(a, rank, random, options));
+}
+
+/** randomizedSvd that lets a stop request in between its passes over A (RunStopped). */
+export async function randomizedSvdCancellable(a: LinearOperator, rank: number, random: Random, options: SvdOptions, cancel: Cancellation): Promise<TruncatedSvd> {
+  return drainCancellable(svdPasses(a, rank, random, options), cancel);
+}
+
+/** Runs a generator of work to the end. */
+export function drain<T>(passes: Generator<void, T>): T {
+  for (;;) {
+    const next = passes.next();
+    if (next.done) return next.value;
+  }
+}
+
+/** Runs a generator of work to the end, checking `cancel` at each of its pauses. */
+export async function drainCancellable<T>(passes: Generator<void, T>, cancel: Cancellation): Promise<T> {
+  for (;;) {
+    await cancel.check();
+    const next = passes.next();
+    if (next.done) return next.value;
+  }
+}
+
+/** The SVD, pausing (yield) after each pass over A: each costs seconds on a large catalog. */
+export function* svdPasses(a: LinearOperator, rank: number, random: Random, options: SvdOptions = {}): Generator<void, TruncatedSvd> {
   const maxRank = Math.min(a.rows, a.cols);
   if (!Number.isInteger(rank) || rank < 1 || rank > maxRank) {
     throw new Error(`randomizedSvd: rank must be 1..${maxRank}, got ${rank}`);
@@ -68,8 +96,10 @@ export function randomizedSvd(a: LinearOperator, rank: number, random: Random, o
   // (one Cholesky-QR pass; re-orthonormalising on the row side each time keeps weak
   // directions from drowning in rounding); the last must be orthonormal (two passes).
   let basis = tallQr(a.times(omega), powerIterations === 0 ? 2 : 1).q; // rows x samples
+  yield;
   for (let it = 0; it < powerIterations; it++) {
     basis = tallQr(a.times(a.transposeTimes(basis)), it === powerIterations - 1 ? 2 : 1).q;
+    yield;
   }
 
   // B = Q^T A (samples x cols). B B^T = W diag(s^2) W^T (Jacobi), so

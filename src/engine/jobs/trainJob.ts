@@ -5,7 +5,7 @@ import type { ExperimentConfig } from '../config/experiment';
 import { configHash, serializeConfig } from '../config';
 import { initBackend } from '../tf/backend';
 import { loadDataset } from '../data/dataset';
-import { featurizeCatalog } from '../features/featurize';
+import { featurizeCatalogCancellable } from '../features/featurize';
 import { fuseCooccurrence } from '../features/cooccurrenceInput';
 import { createRunDirectory, readSummary, writeSummary, RUN_FILES } from '../run/runDirectory';
 import { writeFileAtomic } from '../run/atomicWrite';
@@ -97,7 +97,7 @@ export async function runTrainJob(request: TrainJobRequest, listener: JobListene
     let features = dataset.embeddings;
     if (!features) {
       const f0 = Date.now();
-      const made = featurizeCatalog(dataset.catalog, { textFields: config.data.text_fields, dim: config.features.dim, seed: config.train.seed });
+      const made = await featurizeCatalogCancellable(dataset.catalog, { textFields: config.data.text_fields, dim: config.features.dim, seed: config.train.seed }, cancel);
       features = made.matrix;
       recorder.log(
         'info',
