@@ -56,6 +56,12 @@ process.on('message', (message: HostToEngine) => {
 process.on('disconnect', () => {
   stop = true;
 });
+// A closed stdout/stderr pipe (EPIPE) would otherwise crash the engine mid-step.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', () => {
+    stop = true;
+  });
+}
 // Signals stop gracefully too (checkpoint, interrupted): a closed terminal, a kill.
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(signal, () => {

@@ -206,6 +206,14 @@ test('Ctrl-C during k-means initialisation ends the run promptly as interrupted'
   assert.equal(summaryOf(runDir).status, 'interrupted');
   assert.equal(summaryOf(runDir).steps, 0);
   assert.equal(rawEvents(runDir).at(-1)?.type, 'run_finished');
+
+  // No checkpoint yet: the resume starts over in the same directory, and says so in its run_started.
+  const resumed = await runCli(['train', EXAMPLE, ...SLOW_KMEANS, '--out', path.join(out, 'kmeans-cli'), '--resume', runDir]);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stderr, /no checkpoint yet: training starts over/);
+  assert.equal(summaryOf(runDir).status, 'completed');
+  const starts = rawEvents(runDir).filter((e) => e.type === 'run_started');
+  assert.deepEqual(starts.map((e) => e.type === 'run_started' && e.resumed_from_step), [0]);
 });
 
 test("the extension's Stop during k-means initialisation ends the engine as interrupted (no kill)", async () => {

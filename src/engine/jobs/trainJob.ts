@@ -150,6 +150,8 @@ export async function runTrainJob(request: TrainJobRequest, listener: JobListene
       {
         emit: (event) => {
           if (event.type === 'checkpoint') checkpointStep = event.step;
+          // Starting over in a run directory (no checkpoint) supersedes all an earlier process trained.
+          if (event.type === 'run_started' && request.resumeDir && event.resumed_from_step === null) event = { ...event, resumed_from_step: 0 };
           recorder.emit(event);
         },
         log: (level, message) => recorder.log(level, message),
