@@ -216,6 +216,29 @@ test('Ctrl-C during k-means initialisation ends the run promptly as interrupted'
   assert.deepEqual(starts.map((e) => e.type === 'run_started' && e.resumed_from_step), [0]);
 });
 
+test('a second interrupt quits at once and still leaves the run interrupted, not running', async () => {
+  const { child, done } = startCli(['train', EXAMPLE, ...SLOW_KMEANS, '--out', path.join(out, 'twice')]);
+  let seen = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    const before = seen.includes('k-means++: initialising');
+    seen += d.toString();
+    // Two different signals (the same one sent twice may be merged): both arrive while k-means computes.
+    if (!before && seen.includes('k-means++: initialising')) {
+      child.kill('SIGINT');
+      child.kill('SIGTERM');
+    }
+  });
+  const stopped = await done;
+  assert.equal(stopped.code, 130, stopped.stderr);
+  assert.doesNotMatch(stopped.stderr, /stopped before training/, 'the graceful path did not run: the process quit at once');
+  const runDir = runDirUnder('twice');
+  assert.ok(runDir);
+  assert.equal(summaryOf(runDir).status, 'interrupted', 'the exit handler marked it');
+  const last = rawEvents(runDir).at(-1);
+  assert.equal(last?.type === 'run_finished' && last.status, 'interrupted');
+  assert.ok(!fs.existsSync(path.join(runDir, 'run.lock')), 'the lock is released');
+});
+
 test("the extension's Stop during k-means initialisation ends the engine as interrupted (no kill)", async () => {
   const logs: string[] = [];
   const outDir = path.join(out, 'kmeans-ipc');
