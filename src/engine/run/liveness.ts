@@ -12,27 +12,15 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { RunStatus, RunSummary } from '../../protocol';
+import type { Heartbeat, RunProcess, RunStatus, RunSummary } from '../../protocol';
+
+export type { Heartbeat, RunProcess };
 
 export const HEARTBEAT_FILE = 'heartbeat.json';
 /** How often a live run rewrites its heartbeat. */
 export const HEARTBEAT_INTERVAL_MS = 5_000;
 /** A heartbeat older than this means the process is gone (12 missed beats). */
 export const STALE_AFTER_MS = 60_000;
-
-/** The process that writes a run directory. */
-export interface RunProcess {
-  pid: number;
-  hostname: string;
-  /** ISO 8601: when this process took the run. */
-  started_at: string;
-}
-
-/** `heartbeat.json`: the run's process and its last sign of life. */
-export interface Heartbeat extends RunProcess {
-  /** ISO 8601 time of the last beat. */
-  time: string;
-}
 
 export type Liveness = { alive: true } | { alive: false; reason: string };
 
