@@ -44,6 +44,9 @@ export async function runTrainJob(request: TrainJobRequest, listener: JobListene
   const hash = configHash(config);
   // Refusals (another experiment, a live or completed run) come before any work and change nothing.
   const previous = request.resumeDir ? await checkResume(path.resolve(request.resumeDir), config) : null;
+  if (previous && path.resolve(previous.experiment_path) !== path.resolve(request.experimentPath)) {
+    listener.log('warn', `resuming with ${request.experimentPath}, not ${previous.experiment_path} the run was started from (their resolved configurations are the same)`);
+  }
   const runtime = await initBackend(config.engine.backend, config.engine.threads);
   listener.log('info', `backend: ${runtime.backend} (${runtime.reason})`);
 
