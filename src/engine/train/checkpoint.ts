@@ -15,6 +15,8 @@ export interface LoopState {
   epoch: number;
   batchInEpoch: number;
   optimizerStep: number;
+  /** Adam's per-row step origins of re-initialised rows (Optimizer.getRowOrigins); absent in older checkpoints. */
+  optimizerRows?: Record<string, number[]>;
   dataRandom: number[];
   /** Permutation of the current epoch (empty at an epoch boundary). */
   permutation: number[];

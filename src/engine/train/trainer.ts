@@ -97,6 +97,7 @@ export async function trainRqVae(input: TrainingInput, sink: TrainingSink): Prom
         throw new Error(`cannot resume ${input.runDir}: its checkpoint was made with a different configuration (hash ${state.configHash}, now ${input.configHash})`);
       }
       optimizer.step = state.optimizerStep;
+      optimizer.setRowOrigins(state.optimizerRows);
       stepReached = state.step;
       random.data.setState(state.dataRandom);
       sink.log('info', `resuming at step ${state.step} (epoch ${state.epoch + 1}/${config.train.epochs})`);
@@ -159,6 +160,7 @@ export async function trainRqVae(input: TrainingInput, sink: TrainingSink): Prom
       state.permutation = Array.from(permutation);
       state.epochCodes = state.batchInEpoch > 0 ? Array.from(epochCodes) : [];
       state.optimizerStep = optimizer.step;
+      state.optimizerRows = optimizer.getRowOrigins();
       state.dataRandom = random.data.getState();
       state.extras = method.getState();
       state.seconds = secondsSoFar();
