@@ -54,8 +54,24 @@ export interface LossesEvent extends EventBase {
   commitment: number[];
   /** Collaborative InfoNCE term (before its weight); null when disabled. */
   collab: number | null;
+  /**
+   * In-batch accuracy of the collaborative term: the share of anchors whose own
+   * positive scores strictly highest among the step's pairs, both directions averaged;
+   * null when disabled.
+   */
+  collab_accuracy: number | null;
+  /** What random guessing scores with this step's P pairs; null when disabled. */
+  collab_chance: CollabChance | null;
   /** Per-level balance loss (before its weight); null when disabled. */
   balance: number[] | null;
+}
+
+/** Chance levels of the collaborative term with P pairs in a step. */
+export interface CollabChance {
+  /** ln P: the InfoNCE of scores that do not tell pairs apart. */
+  loss: number;
+  /** 1 / P: the in-batch accuracy of a random guess. */
+  accuracy: number;
 }
 
 export interface UsageSnapshotEvent extends EventBase {

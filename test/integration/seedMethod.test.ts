@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EXAMPLE, runCli, tempDir, runDirOf, readJsonl } from '../support/cli';
-import type { RunSummary } from '../../src/protocol';
+import type { LossesEvent, RunSummary } from '../../src/protocol';
 
 // Every seed-method term on at once, on the bundled example (real Scientific data and
 // its given RecBole split): a short run with small windows so dead-code checks happen.
@@ -39,10 +39,13 @@ test('a run with every term on: pairs, dead-code re-initialisation, finite losse
     const tsvRows = fs.readFileSync(path.join(runDir, 'pairs.tsv'), 'utf8').trim().split('\n').length - 1;
     assert.equal(tsvRows, p.kept);
 
-    const losses = events.filter((e) => e.type === 'losses') as { total: number; recon: number; collab: number | null; balance: number[] | null; codebook: number[]; commitment: number[] }[];
+    const losses = events.filter((e) => e.type === 'losses') as unknown as LossesEvent[];
     assert.equal(losses.length, 4 * 7);
     for (const l of losses) {
       assert.ok(l.collab !== null && Number.isFinite(l.collab));
+      // 128 pairs a step: chance is ln 128 for the loss, 1/128 for the accuracy.
+      assert.deepEqual(l.collab_chance, { loss: Math.log(128), accuracy: 1 / 128 });
+      assert.ok(l.collab_accuracy !== null && l.collab_accuracy >= 0 && l.collab_accuracy <= 1, `accuracy ${l.collab_accuracy}`);
       assert.ok(l.balance !== null && l.balance.length === 3 && l.balance.every(Number.isFinite));
       for (const v of [l.total, l.recon, ...l.codebook, ...l.commitment]) assert.ok(Number.isFinite(v));
       // A balance loss below its floor of 1 would mean the formula is off.

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 
-import { symmetricInfoNce, straightThroughQuantized } from '../../src/engine/method/infoNce';
+import { inBatchAccuracy, symmetricInfoNce, straightThroughQuantized } from '../../src/engine/method/infoNce';
 import { balanceLoss, balanceLossFromDistances } from '../../src/engine/method/balanceLoss';
 import { squaredDistances } from '../../src/engine/method/codeDistances';
 import { matMulByTranspose } from '../../src/engine/method/matMulByTranspose';
@@ -172,6 +172,52 @@ describe('symmetricInfoNce', () => {
     assertMatrixClose(ga, finiteDifference(a, (m) => infoNceReference(m, b, t)), 2e-4, 'dL/da');
     assertMatrixClose(gb, finiteDifference(b, (m) => infoNceReference(a, m, t)), 2e-4, 'dL/db');
     assert.ok(ga.flat().some((v) => Math.abs(v) > 1e-3), 'gradient w.r.t. a is not all zero');
+  });
+});
+
+describe('inBatchAccuracy', () => {
+  /** Share of rows (and of columns) whose diagonal cosine is strictly the largest, averaged. */
+  function accuracyReference(a: Matrix, b: Matrix): number {
+    const n = a.length;
+    let hits = 0;
+    for (let i = 0; i < n; i++) {
+      let rowBest = -Infinity;
+      let colBest = -Infinity;
+      for (let j = 0; j < n; j++) {
+        if (j === i) continue;
+        rowBest = Math.max(rowBest, cosine(a[i], b[j]));
+        colBest = Math.max(colBest, cosine(a[j], b[i]));
+      }
+      const own = cosine(a[i], b[i]);
+      if (own > rowBest) hits++;
+      if (own > colBest) hits++;
+    }
+    return hits / (2 * n);
+  }
+
+  test('matches a direct count on random and half-aligned data', () => {
+    const random = new Random(21);
+    const a = randomMatrix(random, 40, 6);
+    const noise = randomMatrix(random, 40, 6);
+    // Half the positives are near their anchor, the other half unrelated.
+    const b = a.map((row, i) => (i % 2 === 0 ? row.map((v, k) => v + 0.05 * noise[i][k]) : noise[i]));
+    for (const [x, y] of [[a, noise], [a, b]]) {
+      const got = tf.tidy(() => inBatchAccuracy(tf, tf.tensor2d(x), tf.tensor2d(y)).dataSync()[0]);
+      assertClose(got, accuracyReference(x, y), 1e-6, 'accuracy');
+    }
+    const half = tf.tidy(() => inBatchAccuracy(tf, tf.tensor2d(a), tf.tensor2d(b)).dataSync()[0]);
+    assert.ok(half >= 0.5 && half < 0.8, `half-aligned accuracy ${half}`);
+  });
+
+  test('an exact duplicate of the positive among the negatives is a miss, not a hit', () => {
+    const a = [[1, 0], [0, 1], [1, 1]];
+    const aligned = tf.tidy(() => inBatchAccuracy(tf, tf.tensor2d(a), tf.tensor2d(a)).dataSync()[0]);
+    assert.equal(aligned, 1);
+    // Rows 0 and 1 of b identical: anchors 0 and 1 tie with a negative.
+    const b = [[1, 0], [1, 0], [1, 1]];
+    const tied = tf.tidy(() => inBatchAccuracy(tf, tf.tensor2d(a), tf.tensor2d(b)).dataSync()[0]);
+    assertClose(tied, accuracyReference(a, b), 1e-9, 'ties');
+    assert.ok(tied < 1);
   });
 });
 

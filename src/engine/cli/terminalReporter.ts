@@ -47,7 +47,8 @@ export class TerminalReporter implements JobListener {
         this.log('info', `run ${event.run_dir}: ${event.items} items x ${event.input_dim} dims, ${event.levels} levels of [${event.codebook_size.join(', ')}] codes, ${event.total_steps} steps${event.resumed_from_step !== null ? ` (resuming at ${event.resumed_from_step})` : ''}`);
         break;
       case 'losses':
-        this.lastLoss = `loss ${fmt(event.total)} recon ${fmt(event.recon)}` + (event.collab !== null ? ` collab ${fmt(event.collab)}` : '');
+        this.lastLoss = `loss ${fmt(event.total)} recon ${fmt(event.recon)}` + (event.collab !== null ? ` collab ${fmt(event.collab)}` : '') +
+          (event.collab_accuracy != null && event.collab_chance ? ` (acc ${fmt(event.collab_accuracy)}, chance ${fmt(event.collab_chance.loss)} / ${fmt(event.collab_chance.accuracy)})` : '');
         break;
       case 'progress':
         this.progress(event);

@@ -1,3 +1,4 @@
+import type { CollabChance } from '../../protocol';
 import type { ExperimentConfig } from '../config/experiment';
 import type { EmbeddingMatrix, UserSequences } from '../data/types';
 import type { TF, Tensor, Tensor1D, Tensor2D } from '../tf/types';
@@ -6,7 +7,7 @@ import type { Optimizer } from '../model/optimizer';
 import { quantize } from '../model/residualQuantizer';
 import { Random } from '../util/random';
 import { minePairs, PairSampler, writePairs, type MinedPairs } from '../pairs';
-import { symmetricInfoNce, straightThroughQuantized } from '../method/infoNce';
+import { inBatchAccuracy, symmetricInfoNce, straightThroughQuantized } from '../method/infoNce';
 import { balanceLossFromDistances } from '../method/balanceLoss';
 import { DeadCodeTracker, reinitDeadCodes, type DeadCodeTrackerState } from '../method/deadCodes';
 import { coherence, type CoherenceAtDepth } from '../diagnostics/codebookStats';
@@ -86,7 +87,7 @@ export class SeedMethod {
   /**
    * Extra terms for this step, inside the gradient tape: `total` is their weighted sum
    * (a 1-element tensor), `report` the unweighted values for the losses event
-   * (collab [1] when on, then balance [L] when on).
+   * (collab and its in-batch accuracy [2] when on, then balance [L] when on).
    */
   lossTerms(fwd: RqVaeForward): { total: Tensor1D; report: Tensor[] } {
     const tf = this.tf;
@@ -102,8 +103,9 @@ export class SeedMethod {
       const zb = this.model.encode(tf.tensor2d(this.pairB, [rows, dim]));
       const side = (z: Tensor2D): Tensor2D =>
         this.config.collab.target === 'latent' ? z : straightThroughQuantized(tf, z, quantize(tf, z, this.model.codebooks, this.model.matMul).quantized);
-      const collab = symmetricInfoNce(tf, side(za), side(zb), this.config.collab.temperature).reshape([1]);
-      report.push(collab);
+      const [sa, sb] = [side(za), side(zb)];
+      const collab = symmetricInfoNce(tf, sa, sb, this.config.collab.temperature).reshape([1]);
+      report.push(collab, inBatchAccuracy(tf, sa, sb));
       total = tf.add(total, tf.mul(collab, this.config.collab.weight)) as Tensor1D;
     }
     if (this.balanceOn) {
@@ -118,11 +120,14 @@ export class SeedMethod {
   }
 
   /** Splits the tail of the step's loss vector written by lossTerms' report. */
-  readReport(tail: Float32Array): { collab: number | null; balance: number[] | null } {
+  readReport(tail: Float32Array): { collab: number | null; collabAccuracy: number | null; collabChance: CollabChance | null; balance: number[] | null } {
     let at = 0;
     const collab = this.collabOn ? tail[at++] : null;
+    const collabAccuracy = this.collabOn ? tail[at++] : null;
+    const pairs = this.config.collab.pairs_per_step;
+    const collabChance = this.collabOn ? { loss: Math.log(pairs), accuracy: 1 / pairs } : null;
     const balance = this.balanceOn ? Array.from(tail.subarray(at, at + this.model.levels)) : null;
-    return { collab, balance };
+    return { collab, collabAccuracy, collabChance, balance };
   }
 
   /** The weighted contribution of the extra terms to the total loss. */

@@ -303,14 +303,14 @@ function trainStep(input: TrainingInput, model: RqVae, optimizer: Optimizer, met
   const codebook = Array.from(values.subarray(1, 1 + levels));
   const commitment = Array.from(values.subarray(1 + levels, 1 + 2 * levels));
   const tail = values.subarray(1 + 2 * levels);
-  const { collab, balance } = method.readReport(tail);
+  const { collab, collabAccuracy, collabChance, balance } = method.readReport(tail);
   const recon = values[0];
   let total = recon;
   for (let l = 0; l < levels; l++) total += codebook[l] + beta * commitment[l];
   total += method.weightedExtra(collab, balance);
   const finite = values.every((v) => Number.isFinite(v));
   return {
-    losses: { total, recon, codebook, commitment, collab, balance },
+    losses: { total, recon, codebook, commitment, collab, collab_accuracy: collabAccuracy, collab_chance: collabChance, balance },
     codes: Int32Array.from(codes),
     finite,
     residuals,

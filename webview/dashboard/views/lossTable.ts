@@ -28,6 +28,15 @@ export function lossTable(losses: LossesEvent | null): HTMLElement | null {
         h('tr', {}, h('th', {}, 'total'), h('td', { class: 'num' }, fmt(losses.total))),
         h('tr', {}, h('th', {}, 'reconstruction'), h('td', { class: 'num' }, fmt(losses.recon))),
         h('tr', {}, h('th', {}, 'collaborative'), h('td', { class: 'num' }, fmt(losses.collab))),
+        // Older runs' events lack the accuracy fields.
+        losses.collab_chance
+          ? h(
+              'tr',
+              {},
+              h('th', {}, 'collaborative accuracy'),
+              h('td', { class: 'num' }, `${fmt(losses.collab_accuracy)} (chance ${fmt(losses.collab_chance.accuracy)}; loss at chance ${fmt(losses.collab_chance.loss)})`),
+            )
+          : null,
       ),
     ),
     h(
