@@ -51,12 +51,19 @@ export interface ExperimentConfig {
     };
   };
   dead_codes: { reinit: boolean; window: number; min_usage: number };
-  balance: { weight: number; temperature: number };
+  balance: { weight: number; temperature: number; temperature_mode: BalanceTemperatureMode };
   engine: { backend: BackendRequest; threads: number | null };
   output: { dir: string };
   variants: Record<string, Record<string, unknown>>;
   grid: Record<string, unknown[]>;
 }
+
+/**
+ * How `balance.temperature` sets the soft assignment's T: `relative` multiplies it by
+ * the batch's mean squared residual-to-code distance (per level, no gradient), so one
+ * setting works whatever the scale of the latent; `absolute` uses it as T.
+ */
+export type BalanceTemperatureMode = 'relative' | 'absolute';
 
 /** Defaults of every key but `name` (required). Paths stay relative until resolved. */
 export function defaultConfig(): Omit<ExperimentConfig, 'name'> {
@@ -81,7 +88,7 @@ export function defaultConfig(): Omit<ExperimentConfig, 'name'> {
       pairs: { window: 5, min_count: 2, criterion: 'llr', threshold: null, max_per_item: null },
     },
     dead_codes: { reinit: false, window: 200, min_usage: 1 },
-    balance: { weight: 0, temperature: 1 },
+    balance: { weight: 0, temperature: 0.1, temperature_mode: 'relative' },
     engine: { backend: 'auto', threads: null },
     output: { dir: 'runs' },
     variants: {},

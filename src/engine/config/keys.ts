@@ -250,8 +250,16 @@ export const KEYS: readonly KeySpec[] = [
     description: 'Weight of the load-balancing loss (1.0 for an even assignment, up to K when one code takes all); 0 disables it.',
   },
   {
-    path: 'balance.temperature', kind: 'number', default: 1, min: 0, exclusiveMin: true, active: true,
-    description: 'Temperature T of the soft assignment softmax(-||r - e||^2 / T).',
+    path: 'balance.temperature', kind: 'number', default: 0.1, min: 0, exclusiveMin: true, active: true,
+    description:
+      'Temperature of the soft assignment softmax(-||r - e||^2 / T). With `temperature_mode: relative` (the default) ' +
+      'T = this x the batch\'s mean squared distance from residuals to codes, per level; with `absolute`, T = this.',
+  },
+  {
+    path: 'balance.temperature_mode', kind: 'enum', default: 'relative', values: ['relative', 'absolute'], active: true,
+    description:
+      '`relative`: T follows the batch\'s own distance scale (acts at any latent scale without tuning); ' +
+      '`absolute`: T = `balance.temperature` as given (the scale of squared distances varies by catalog and level).',
   },
 
   // engine

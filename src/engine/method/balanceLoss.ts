@@ -1,5 +1,17 @@
 import type { TF, Scalar, Tensor1D, Tensor2D } from '../tf/types';
 import { squaredDistances } from './codeDistances';
+import { detach } from '../model/residualQuantizer';
+
+/**
+ * T as given (`absolute`), or as a multiple of the batch's mean squared distance from
+ * residuals to codes (`relative`, taken without gradient). Squared distances differ by
+ * orders of magnitude between catalogs and levels (~0.05-0.3 on Beauty's later levels):
+ * an absolute T = 1 left the soft assignment uniform there and the term inert.
+ */
+export interface BalanceTemperature {
+  value: number;
+  mode: 'relative' | 'absolute';
+}
 
 /**
  * Balance loss of one level (design §4, Switch Transformer with codes as experts):
@@ -12,7 +24,7 @@ export function balanceLoss(
   residual: Tensor2D,
   codebook: Tensor2D,
   assigned: Tensor1D,
-  temperature: number,
+  temperature: number | BalanceTemperature,
 ): Scalar {
   return tf.tidy(() =>
     balanceLossFromDistances(tf, squaredDistances(tf, residual, codebook), assigned, codebook.shape[0], temperature),
@@ -28,8 +40,9 @@ export function balanceLossFromDistances(
   distances: Tensor2D,
   assigned: Tensor1D,
   K: number,
-  temperature: number,
+  temperature: number | BalanceTemperature,
 ): Scalar {
+  const { value: t, mode } = typeof temperature === 'number' ? { value: temperature, mode: 'absolute' as const } : temperature;
   if (distances.rank !== 2 || distances.shape[1] !== K) {
     throw new Error(`balanceLoss: distances [${distances.shape}] must be n x ${K}`);
   }
@@ -37,10 +50,12 @@ export function balanceLossFromDistances(
     throw new Error(`balanceLoss: ${assigned.shape[0]} assignments for ${distances.shape[0]} rows`);
   }
   if (distances.shape[0] === 0) throw new Error('balanceLoss: empty batch');
-  if (!(temperature > 0)) throw new Error(`balanceLoss: temperature must be > 0, got ${temperature}`);
+  if (!(t > 0)) throw new Error(`balanceLoss: temperature must be > 0, got ${t}`);
   return tf.tidy(() => {
     const n = distances.shape[0];
-    const probabilities = tf.softmax(tf.div(distances, -temperature));
+    // The floor keeps a batch of residuals sitting exactly on their codes finite.
+    const scale = mode === 'relative' ? tf.mul(tf.maximum(tf.mean(detach(tf, distances)), 1e-12), -t) : tf.scalar(-t);
+    const probabilities = tf.softmax(tf.div(distances, scale));
     // f as a 1 x K row: a plain matMul of 1/n against the one-hot assignments, because
     // tfjs-wasm reduces over the first axis slowly. The one-hot is built as int32 and
     // cast: tfjs-wasm 4.22's OneHot with dtype float32 returns all zeros.

@@ -110,7 +110,7 @@ export class SeedMethod {
     }
     if (this.balanceOn) {
       const perLevel = fwd.quantizer.levels.map((level, l) =>
-        balanceLossFromDistances(tf, level.distances, level.codes, this.config.model.codebook_size[l], this.config.balance.temperature).reshape([1]),
+        balanceLossFromDistances(tf, level.distances, level.codes, this.config.model.codebook_size[l], { value: this.config.balance.temperature, mode: this.config.balance.temperature_mode }).reshape([1]),
       );
       const stacked = tf.concat(perLevel);
       report.push(stacked);
