@@ -436,7 +436,7 @@ describe('seed-method keys (active)', () => {
   const seedKeys = KEYS.filter((k) => /^(collab|dead_codes|balance)\./.test(k.path));
 
   test('every collab.*, dead_codes.* and balance.* key is active', () => {
-    assert.equal(seedKeys.length, 14);
+    assert.equal(seedKeys.length, 16);
     for (const k of seedKeys) assert.equal(k.active, true, k.path);
   });
 

@@ -41,6 +41,7 @@ export interface ExperimentConfig {
     weight: number;
     temperature: number;
     target: 'latent' | 'quantized';
+    similarity: 'centred' | 'cosine';
     pairs_per_step: number;
     pairs: {
       window: number;
@@ -84,6 +85,7 @@ export function defaultConfig(): Omit<ExperimentConfig, 'name'> {
       weight: 0,
       temperature: 0.1,
       target: 'quantized',
+      similarity: 'centred',
       pairs_per_step: 512,
       pairs: { window: 5, min_count: 2, criterion: 'llr', threshold: null, max_per_item: null },
     },

@@ -205,12 +205,21 @@ export const KEYS: readonly KeySpec[] = [
     description: '`latent`: the term pulls z of paired items together; `quantized`: it acts on q (straight through to the encoder).',
   },
   {
+    path: 'collab.similarity', kind: 'enum', default: 'centred', values: ['centred', 'cosine'], active: true,
+    description:
+      '`centred`: cosine after subtracting the mean of the step\'s paired vectors; `cosine`: plain cosine. An encoder\'s ' +
+      'latents share one large common part (cosine ~0.999 between random items at the start), which leaves a plain ' +
+      'cosine InfoNCE at chance (ln of the pairs per step).',
+  },
+  {
     path: 'collab.pairs_per_step', kind: 'int', default: 512, min: 1, active: true,
     description: 'Kept pairs drawn per training step for the collaborative term.',
   },
   {
     path: 'collab.pairs.window', kind: 'int', default: 5, min: 0, active: true,
-    description: 'Context size: every window of this many consecutive training items is one context; 0 = the whole sequence.',
+    description:
+      'Context size: every window of this many consecutive training items is one context (sliding by one); a training ' +
+      'sequence no longer than this is ONE context (on Beauty at 5: 14,063 of 22,363 users); 0 = the whole sequence.',
   },
   {
     path: 'collab.pairs.min_count', kind: 'int', default: 2, min: 1, active: true,

@@ -7,7 +7,7 @@ import type { Optimizer } from '../model/optimizer';
 import { quantize } from '../model/residualQuantizer';
 import { Random } from '../util/random';
 import { minePairs, PairSampler, writePairs, type MinedPairs } from '../pairs';
-import { inBatchAccuracy, symmetricInfoNce, straightThroughQuantized } from '../method/infoNce';
+import { duplicateMasks, inBatchAccuracy, symmetricInfoNce, straightThroughQuantized } from '../method/infoNce';
 import { balanceLossFromDistances } from '../method/balanceLoss';
 import { DeadCodeTracker, reinitDeadCodes, type DeadCodeTrackerState } from '../method/deadCodes';
 import { coherence, type CoherenceAtDepth } from '../diagnostics/codebookStats';
@@ -104,8 +104,10 @@ export class SeedMethod {
       const side = (z: Tensor2D): Tensor2D =>
         this.config.collab.target === 'latent' ? z : straightThroughQuantized(tf, z, quantize(tf, z, this.model.codebooks, this.model.matMul).quantized);
       const [sa, sb] = [side(za), side(zb)];
-      const collab = symmetricInfoNce(tf, sa, sb, this.config.collab.temperature).reshape([1]);
-      report.push(collab, inBatchAccuracy(tf, sa, sb));
+      // A batch repeats popular items: their other copies are not negatives.
+      const options = { centred: this.config.collab.similarity === 'centred', duplicates: duplicateMasks(tf, a, b) ?? undefined };
+      const collab = symmetricInfoNce(tf, sa, sb, this.config.collab.temperature, options).reshape([1]);
+      report.push(collab, inBatchAccuracy(tf, sa, sb, options));
       total = tf.add(total, tf.mul(collab, this.config.collab.weight)) as Tensor1D;
     }
     if (this.balanceOn) {
