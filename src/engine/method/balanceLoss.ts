@@ -1,12 +1,12 @@
-import type { TF, Scalar, Tensor1D, Tensor2D } from '../tf/types';
+import type { TF, Scalar, Tensor, Tensor1D, Tensor2D } from '../tf/types';
 import { squaredDistances } from './codeDistances';
 import { detach } from '../model/residualQuantizer';
 
 /**
- * T as given (`absolute`), or as a multiple of the batch's mean squared distance from
- * residuals to codes (`relative`, taken without gradient). Squared distances differ by
- * orders of magnitude between catalogs and levels (~0.05-0.3 on Beauty's later levels):
- * an absolute T = 1 left the soft assignment uniform there and the term inert.
+ * T as given (`absolute`), or as a multiple of the batch's distance spread (`relative`,
+ * see distanceSpread). Squared distances differ by orders of magnitude between catalogs
+ * and levels (~0.05-0.3 on Beauty's later levels): an absolute T = 1 left the soft
+ * assignment uniform there and the term inert.
  */
 export interface BalanceTemperature {
   value: number;
@@ -54,7 +54,7 @@ export function balanceLossFromDistances(
   return tf.tidy(() => {
     const n = distances.shape[0];
     // The floor keeps a batch of residuals sitting exactly on their codes finite.
-    const scale = mode === 'relative' ? tf.mul(tf.maximum(tf.mean(detach(tf, distances)), 1e-12), -t) : tf.scalar(-t);
+    const scale = mode === 'relative' ? tf.mul(distanceSpread(tf, distances), -t) : tf.scalar(-t);
     const probabilities = tf.softmax(tf.div(distances, scale));
     // f as a 1 x K row: a plain matMul of 1/n against the one-hot assignments, because
     // tfjs-wasm reduces over the first axis slowly. The one-hot is built as int32 and
@@ -63,5 +63,21 @@ export function balanceLossFromDistances(
     const share = tf.matMul(tf.fill([1, n], 1 / n), oneHot);
     // Σ_k f_k P_k = mean_i Σ_k p_ik f_k: last-axis sums only.
     return tf.mul(tf.mean(tf.sum(tf.mul(probabilities, share), 1)), K) as Scalar;
+  });
+}
+
+/**
+ * mean_i (mean_k d_ik - min_k d_ik), without gradient: how far the average code lies
+ * beyond the nearest one. A softmax over -d/T ignores any shift of a row, so its
+ * sharpness depends on this spread, not on the distances' size: a collapsed level
+ * (every residual far from every code, all d_ik nearly equal) has a large mean
+ * distance but a small spread, and a temperature from the mean would leave it uniform.
+ * With T = t x spread the average code sits 1/t below the nearest, at any scale.
+ */
+export function distanceSpread(tf: TF, distances: Tensor2D): Tensor {
+  return tf.tidy(() => {
+    const d = detach(tf, distances);
+    // The floor keeps a batch whose distances are all equal finite.
+    return tf.maximum(tf.sub(tf.mean(d), tf.mean(tf.min(d, 1))), 1e-12);
   });
 }
