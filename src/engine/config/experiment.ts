@@ -61,8 +61,9 @@ export interface ExperimentConfig {
 
 /**
  * How `balance.temperature` sets the soft assignment's T: `relative` multiplies it by
- * the batch's mean squared residual-to-code distance (per level, no gradient), so one
- * setting works whatever the scale of the latent; `absolute` uses it as T.
+ * the batch's distance spread (per level, no gradient: mean squared residual-to-code
+ * distance minus the mean distance to the nearest code), so one setting works whatever
+ * the scale of the latent; `absolute` uses it as T.
  */
 export type BalanceTemperatureMode = 'relative' | 'absolute';
 

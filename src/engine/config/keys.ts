@@ -262,7 +262,8 @@ export const KEYS: readonly KeySpec[] = [
     path: 'balance.temperature', kind: 'number', default: 0.1, min: 0, exclusiveMin: true, active: true,
     description:
       'Temperature of the soft assignment softmax(-||r - e||^2 / T). With `temperature_mode: relative` (the default) ' +
-      'T = this x the batch\'s mean squared distance from residuals to codes, per level; with `absolute`, T = this.',
+      'T = this x the batch\'s distance spread per level (mean squared residual-to-code distance minus the mean ' +
+      'distance to the nearest code), so the average code sits 1/this below the nearest; with `absolute`, T = this.',
   },
   {
     path: 'balance.temperature_mode', kind: 'enum', default: 'relative', values: ['relative', 'absolute'], active: true,
