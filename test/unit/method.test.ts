@@ -295,6 +295,22 @@ describe('balanceLoss', () => {
     assertClose(loss, 1, 1e-5, 'even assignment');
   });
 
+  test('relative temperature: the same loss for distances shifted and scaled, unlike an absolute one', () => {
+    const random = new Random(31);
+    const d = Array.from({ length: 12 }, () => Array.from({ length: 5 }, () => Math.abs(random.normal())));
+    const assigned = d.map((row) => row.indexOf(Math.min(...row)));
+    // A level far from its codes: every distance grows by 40, and the scale by 7.
+    const moved = d.map((row) => row.map((v) => 7 * v + 40));
+    const loss = (m: number[][], mode: 'relative' | 'absolute'): number =>
+      tf.tidy(() => scalarOf(balanceLossFromDistances(tf, tf.tensor2d(m), tf.tensor1d(assigned, 'int32'), 5, { value: 0.5, mode })));
+    assertClose(loss(moved, 'relative'), loss(d, 'relative'), 1e-4, 'relative');
+    assert.ok(Math.abs(loss(moved, 'absolute') - loss(d, 'absolute')) > 0.05, 'absolute T sees the scale');
+    // T = 0.5 x spread: the spread is mean(d) - mean of the row minima.
+    const flat = d.flat();
+    const spread = flat.reduce((x, y) => x + y, 0) / flat.length - d.reduce((x, row) => x + Math.min(...row), 0) / d.length;
+    assertClose(loss(d, 'relative'), loss(d.map((row) => row.map((v) => v / spread)), 'absolute'), 1e-4, 'T = t x spread');
+  });
+
   test('tends to K as T -> 0 when every row takes one code', () => {
     const residual = Array.from({ length: 8 }, (_, i) => [0.01 * i, -0.01 * i]);
     const assigned = new Array<number>(8).fill(0);
