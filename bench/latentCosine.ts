@@ -15,7 +15,8 @@ import { RqVae } from '../src/engine/model/rqvae';
 import { quantize } from '../src/engine/model/residualQuantizer';
 import { minePairs } from '../src/engine/pairs';
 import { Random } from '../src/engine/util/random';
-import type { Tensor2D } from '../src/engine/tf/types';
+import type { Scalar, Tensor2D } from '../src/engine/tf/types';
+import { duplicateMasks, symmetricInfoNce, straightThroughQuantized } from '../src/engine/method/infoNce';
 
 async function main(): Promise<void> {
   const config = await loadExperiment(path.resolve(process.argv[2]), process.argv.slice(3));
@@ -60,6 +61,34 @@ async function main(): Promise<void> {
       );
     });
   }
+  // Gradient norms at the encoder's weights: the collaborative term (weight 0.1, t 0.1,
+  // 512 pairs) against the RQ-VAE loss of a 1,024-item batch, for each target and similarity.
+  const encoderVars = [...model.encoder.weights, ...model.encoder.biases];
+  const norm = (f: () => Scalar): number =>
+    tf.tidy(() => {
+      const { grads } = tf.variableGrads(f, encoderVars);
+      return Math.sqrt(Object.values(grads).reduce((s, g) => s + tf.sum(tf.square(g)).dataSync()[0], 0));
+    });
+  const m = 512;
+  const pa = take(pairA).slice([0, 0], [m, -1]) as Tensor2D;
+  const pb = take(pairB).slice([0, 0], [m, -1]) as Tensor2D;
+  const batch = take(randA).slice([0, 0], [1024 > n ? n : 1024, -1]) as Tensor2D;
+  const masks = duplicateMasks(tf, pairA.subarray(0, m), pairB.subarray(0, m)) ?? undefined;
+  console.log(`rqvae loss: encoder gradient norm ${norm(() => model.forward(batch, 0.25).total.reshape([]) as Scalar).toExponential(3)}`);
+  for (const target of ['latent', 'quantized'] as const) {
+    for (const centred of [false, true]) {
+      const g = norm(() => {
+        const side = (x: Tensor2D): Tensor2D => {
+          const z = model.encode(x);
+          return target === 'latent' ? z : straightThroughQuantized(tf, z, quantize(tf, z, model.codebooks).quantized);
+        };
+        return tf.mul(symmetricInfoNce(tf, side(pa), side(pb), 0.1, { centred, duplicates: masks }), 0.1) as Scalar;
+      });
+      console.log(`collab x 0.1, ${target}, ${centred ? 'centred' : 'cosine'}: encoder gradient norm ${g.toExponential(3)}`);
+    }
+  }
+  const repeats = (ids: Int32Array): number => m - new Set(ids.subarray(0, m)).size;
+  console.log(`${m} pairs: ${repeats(pairA)} repeated a-items, ${repeats(pairB)} repeated b-items`);
 }
 
 main().catch((e) => {
