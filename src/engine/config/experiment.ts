@@ -86,7 +86,7 @@ export function defaultConfig(): Omit<ExperimentConfig, 'name'> {
       weight: 0,
       temperature: 0.1,
       target: 'quantized',
-      similarity: 'centred',
+      similarity: 'cosine',
       pairs_per_step: 512,
       pairs: { window: 5, min_count: 2, criterion: 'llr', threshold: null, max_per_item: null },
     },

@@ -205,11 +205,12 @@ export const KEYS: readonly KeySpec[] = [
     description: '`latent`: the term pulls z of paired items together; `quantized`: it acts on q (straight through to the encoder).',
   },
   {
-    path: 'collab.similarity', kind: 'enum', default: 'centred', values: ['centred', 'cosine'], active: true,
+    path: 'collab.similarity', kind: 'enum', default: 'cosine', values: ['cosine', 'centred'], active: true,
     description:
-      '`centred`: cosine after subtracting the mean of the step\'s paired vectors; `cosine`: plain cosine. An encoder\'s ' +
-      'latents share one large common part (cosine ~0.999 between random items at the start), which leaves a plain ' +
-      'cosine InfoNCE at chance (ln of the pairs per step).',
+      '`cosine`: plain cosine; `centred`: cosine after subtracting the mean of the step\'s paired vectors. An encoder\'s ' +
+      'latents share one large common part (cosine 0.999 between random Beauty items at the start), which keeps a plain ' +
+      'cosine InfoNCE near chance; centring makes pairs visible but its gradient then outweighs reconstruction ' +
+      '(see studies/seed-ablation/README.md).',
   },
   {
     path: 'collab.pairs_per_step', kind: 'int', default: 512, min: 1, active: true,
