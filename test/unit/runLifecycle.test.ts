@@ -105,7 +105,7 @@ describe('run lock', () => {
 });
 
 describe('metrics series after a resume', () => {
-  const losses = (step: number): EngineEvent => ({ type: 'losses', time: `t${step}`, step, epoch: 0, total: step, recon: step, codebook: [], commitment: [], collab: null, balance: null });
+  const losses = (step: number): EngineEvent => ({ type: 'losses', time: `t${step}`, step, epoch: 0, total: step, recon: step, codebook: [], commitment: [], collab: null, collab_accuracy: null, collab_chance: null, balance: null });
   const started = (from: number | null): EngineEvent => ({
     type: 'run_started', time: 't', step: from ?? 0, run_id: 'r', run_dir: '/r', experiment: 'e', experiment_path: '/e', variant: null, seed: 0, backend: 'wasm',
     backend_reason: '', items: 1, input_dim: 1, levels: 1, codebook_size: [2], total_steps: 9, steps_per_epoch: 3, resumed_from_step: from,
