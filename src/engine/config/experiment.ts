@@ -60,10 +60,9 @@ export interface ExperimentConfig {
 }
 
 /**
- * How `balance.temperature` sets the soft assignment's T: `relative` multiplies it by
- * the batch's distance spread (per level, no gradient: mean squared residual-to-code
- * distance minus the mean distance to the nearest code), so one setting works whatever
- * the scale of the latent; `absolute` uses it as T.
+ * How `balance.temperature` sets the soft assignment's T: `absolute` uses it as T;
+ * `relative` multiplies it by the batch's distance spread (per level, no gradient: mean
+ * squared residual-to-code distance minus the mean distance to the nearest code).
  */
 export type BalanceTemperatureMode = 'relative' | 'absolute';
 
@@ -91,7 +90,7 @@ export function defaultConfig(): Omit<ExperimentConfig, 'name'> {
       pairs: { window: 5, min_count: 2, criterion: 'llr', threshold: null, max_per_item: null },
     },
     dead_codes: { reinit: false, window: 200, min_usage: 1 },
-    balance: { weight: 0, temperature: 0.1, temperature_mode: 'relative' },
+    balance: { weight: 0, temperature: 0.1, temperature_mode: 'absolute' },
     engine: { backend: 'auto', threads: null },
     output: { dir: 'runs' },
     variants: {},
