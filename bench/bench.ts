@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   const assignMs = performance.now() - a0;
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 
-  console.log(`backend: ${runtime.backend} (${runtime.reason})`);
+  console.log(`backend: ${runtime.reason}`);
   console.log(`model: ${dim} -> 512 -> 256 -> 128 -> 32, 3 x 256 codes, batch ${batch}, Adam; ${steps} timed steps`);
   console.log(`train step: ${msPerStep.toFixed(1)} ms/step, ${((batch * 1000) / msPerStep).toFixed(0)} items/s`);
   console.log(`assign ${items} items: ${assignMs.toFixed(0)} ms (${((items * 1000) / assignMs).toFixed(0)} items/s)`);

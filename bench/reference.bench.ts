@@ -126,7 +126,7 @@ async function main(): Promise<void> {
   console.log(`model: ${m.dim} -> ${m.encoder.join(' -> ')} -> ${m.latent}, ${m.levels} x ${m.codes} codes, batch ${m.batch}, Adam; ${steps} timed steps`);
   const loadBefore = load();
   const ours = timeTrainingSteps(runtime.tf, m, steps);
-  console.log(`ours (${runtime.backend}: ${runtime.reason}): ${ours.wallMsPerStep.toFixed(0)} ms/step wall, ${ours.cpuMsPerStep.toFixed(0)} ms/step CPU; ${loadBefore}`);
+  console.log(`ours (${runtime.reason}): ${ours.wallMsPerStep.toFixed(0)} ms/step wall, ${ours.cpuMsPerStep.toFixed(0)} ms/step CPU; ${loadBefore}`);
   if (ensureTorch()) {
     const one = torchStep(1, steps);
     const two = torchStep(2, steps);

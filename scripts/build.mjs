@@ -1,7 +1,9 @@
-// Bundles the extension host, the engine (CLI + child-process entry), the webviews and
-// the benchmark with esbuild, and copies the tfjs wasm binaries beside the bundles.
+// Bundles the extension host, the engine (one bundle: the `semid` CLI, which the
+// extension also forks as `semid engine`), the webviews and the benchmark with esbuild,
+// minified, and copies the tfjs wasm binaries that run in Node beside them. Source maps
+// are written for local debugging; .vscodeignore and `files` keep them out of packages.
 import { build } from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, chmodSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, chmodSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -19,6 +21,8 @@ const nodeCommon = {
   target: 'node20',
   format: 'cjs',
   sourcemap: true,
+  minify: true,
+  keepNames: true,
   logLevel: 'warning',
   external: [...optionalNative, 'vscode'],
   absWorkingDir: root,
@@ -27,7 +31,6 @@ const nodeCommon = {
 const entries = [
   { in: 'src/extension/extension.ts', out: 'extension.js' },
   { in: 'src/engine/cli/main.ts', out: 'cli.js', banner: '#!/usr/bin/env node' },
-  { in: 'src/engine/child.ts', out: 'engine.js' },
   { in: 'bench/bench.ts', out: 'bench.js' },
 ];
 
@@ -59,6 +62,7 @@ if (existsSync(webviewDir)) {
         target: 'es2022',
         format: 'iife',
         sourcemap: true,
+        minify: true,
         logLevel: 'warning',
         entryPoints: [path.join(webviewDir, d.name, 'main.ts')],
         outfile: path.join(dist, 'webview', `${d.name}.js`),
@@ -68,7 +72,10 @@ if (existsSync(webviewDir)) {
 }
 
 // tfjs-backend-wasm fetches its .wasm next to the bundle (see engine/tf/backend.ts).
+// Not the threaded build: it needs Web Workers, which Node lacks (the engine runs it single-threaded).
 const wasmDir = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
-for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) {
+for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm']) {
   copyFileSync(path.join(wasmDir, f), path.join(dist, f));
 }
+// Leftovers of earlier builds (the separate engine bundle, the threaded wasm) must not reach a package.
+for (const stale of ['engine.js', 'engine.js.map', 'tfjs-backend-wasm-threaded-simd.wasm']) rmSync(path.join(dist, stale), { force: true });

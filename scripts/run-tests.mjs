@@ -1,4 +1,4 @@
-// `npm test`: unit and engine-integration tests (node:test through tsx), then the
+// `npm test`: lint, unit and engine-integration tests (node:test through tsx), then the
 // extension suite inside a real VS Code when the harness is available.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, existsSync } from 'node:fs';
@@ -10,7 +10,7 @@ const files = (dir) =>
     ? readdirSync(path.join(root, dir)).filter((f) => f.endsWith('.test.ts')).sort().map((f) => path.join(dir, f))
     : [];
 
-const only = process.argv[2]; // optional: unit | integration | vscode
+const only = process.argv[2]; // optional: lint | unit | integration | vscode
 let passed = 0;
 let failed = 0;
 const run = (cmd, args) => {
@@ -19,6 +19,10 @@ const run = (cmd, args) => {
   else failed++;
 };
 
+if (!only || only === 'lint') {
+  // ESLint (typescript-eslint); tsc's noUnusedLocals/noUnusedParameters ran in pretest's typecheck.
+  run(process.execPath, [path.join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '--cache', '--cache-location', 'node_modules/.cache/eslint/', '.']);
+}
 if (!only || only === 'unit' || only === 'integration') {
   const tests = [...(only !== 'integration' ? files('test/unit') : []), ...(only !== 'unit' ? files('test/integration') : [])];
   run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...tests]);
@@ -31,6 +35,13 @@ if (!only || only === 'vscode') {
   run('bash', [path.join(root, 'scripts', 'setup-code-server.sh')]);
   run(process.execPath, [path.join(root, 'scripts', 'test-vscode.mjs')]);
   run(process.execPath, [path.join(root, 'dist', 'test', 'vscode', 'runInCodeServer.js'), '--trust']);
+  // A workspace without experiment files: a workflow and a Hydra config stay untouched.
+  run(process.execPath, [
+    path.join(root, 'dist', 'test', 'vscode', 'runInCodeServer.js'),
+    '--trust',
+    '--workspace', path.join(root, 'test', 'vscode', 'workspace-scope'),
+    '--tests', path.join(root, 'dist', 'test', 'vscode', 'scope', 'index.js'),
+  ]);
   run(process.execPath, ['--import', 'tsx', path.join(root, 'test', 'vscode', 'e2ePalette.ts'), '--out', path.join(root, 'test-output')]);
   run(process.execPath, ['--import', 'tsx', path.join(root, 'test', 'vscode', 'vsixInstall.ts'), '--out', path.join(root, 'test-output')]);
 }

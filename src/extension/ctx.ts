@@ -16,13 +16,22 @@ export class Ctx implements vscode.Disposable {
   readonly log: vscode.LogOutputChannel;
   readonly notifications: Notifications;
 
+  readonly runs: RunStore;
+
   constructor(
     readonly extension: vscode.ExtensionContext,
-    readonly runs: RunStore,
+    makeRuns: (log: vscode.LogOutputChannel) => RunStore,
   ) {
+    // The extension's one output channel: engine output, run watching, experiment files.
     this.log = this.track(vscode.window.createOutputChannel('Semantic IDs', { log: true }));
-    this.notifications = new Notifications(this.log);
-    // `runs` is disposed by whoever made it (createRunStore registers it with the extension context).
+    // Only the tests read what was shown (extension.ts hands them testApi in ExtensionMode.Test).
+    this.notifications = new Notifications(this.log, extension.extensionMode === vscode.ExtensionMode.Test);
+    this.runs = this.track(makeRuns(this.log));
+  }
+
+  /** Running under the extension tests: only then does activate() return the test API. */
+  get isTest(): boolean {
+    return this.extension.extensionMode === vscode.ExtensionMode.Test;
   }
 
   /** Registers `semid.<name>`; the factory runs once, with the context, at activation. */
@@ -48,9 +57,9 @@ export class Ctx implements vscode.Disposable {
     return disposable;
   }
 
-  /** Bundled engine entry (dist/engine.js). */
+  /** The bundled engine: the `semid` CLI (dist/cli.js), forked as `semid engine`. */
   get enginePath(): string {
-    return path.join(this.extension.extensionPath, 'dist', 'engine.js');
+    return path.join(this.extension.extensionPath, 'dist', 'cli.js');
   }
 
   /** Where "Install GPU Engine" puts its packages (the engine's SEMID_MODULE_PATHS). */

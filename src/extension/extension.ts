@@ -1,6 +1,7 @@
 /**
  * Extension entry point: builds the one Ctx that owns everything, registers every
- * command through it, and returns a small read-only API (used by the real-VS Code tests).
+ * command through it, keeps the context keys of the manifest's `when` clauses current,
+ * and, under the extension tests only (ExtensionMode.Test), returns a small read-only API.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -15,14 +16,17 @@ import { obviousRun, pickRun } from './runPick';
 import { createRunStore } from './runs/fileRunStore';
 import { StatusDisplay } from './statusDisplay';
 import type { SemanticIdsApi } from './testApi';
-import { stopCommand, trainCommand } from './training/trainCommand';
+import { resumeCommand, stopCommand, trainCommand } from './training/trainCommand';
 import { sweepCommand } from './training/sweepCommand';
 import { TrainingManager } from './training/trainingManager';
 
+/** Context key: a training runs (Stop's enablement and palette entry). */
+const TRAINING_KEY = 'semid.training';
+
 let ctx: Ctx | undefined;
 
-export function activate(context: vscode.ExtensionContext): SemanticIdsApi {
-  const c = new Ctx(context, createRunStore(context));
+export function activate(context: vscode.ExtensionContext): SemanticIdsApi | undefined {
+  const c = new Ctx(context, createRunStore);
   ctx = c;
   // Also disposed if VS Code skips deactivate(); Ctx.dispose is idempotent.
   context.subscriptions.push(c);
@@ -38,11 +42,14 @@ export function activate(context: vscode.ExtensionContext): SemanticIdsApi {
       stopTimeoutMs,
     ),
   );
-  const status = c.track(new StatusDisplay(manager));
+  // Experiment files: diagnostics, completion, hovers, CodeLens (experiments/).
+  const experiments = c.track(registerExperimentFeatures(c.runs, c.log, (message) => void c.notifications.warning(message)));
+  const status = c.track(new StatusDisplay(manager, experiments.hasExperiments, experiments.onDidChangeFiles));
   const dashboard = c.track(new DashboardPanel(c, manager, () => pickRun(c, 'Run to show in the dashboard')));
   const reports = c.track(new ItemReportDocuments());
 
   c.registerCommand('semid.train', trainCommand(manager));
+  c.registerCommand('semid.resume', resumeCommand(manager));
   c.registerCommand('semid.stop', stopCommand(manager));
   c.registerCommand('semid.openDashboard', () => async (arg: unknown) => {
     const dir = (await obviousRun(c, manager, arg)) ?? (await pickRun(c, 'Run to show in the dashboard'));
@@ -51,14 +58,24 @@ export function activate(context: vscode.ExtensionContext): SemanticIdsApi {
   c.registerCommand('semid.inspectItem', inspectCommand(manager, reports));
   c.registerCommand('semid.installGpuEngine', installGpuEngineCommand());
   c.registerCommand('semid.runSweep', sweepCommand());
-  // Experiment files: diagnostics, completion, hovers, CodeLens (experiments/).
-  c.track(registerExperimentFeatures(context, c.runs));
 
+  c.track(manager.onDidChange(() => void vscode.commands.executeCommand('setContext', TRAINING_KEY, manager.active.length > 0)));
+  // The run's summary.json is final when the engine exits: read it now, so the CodeLens
+  // and hovers show the finished run at once instead of after the file watcher's next poll.
+  c.track(
+    manager.onDidFinish(({ outcome }) => {
+      const refreshed = outcome.runDir ? c.runs.refresh(outcome.runDir) : Promise.resolve(undefined);
+      void refreshed.catch(() => undefined).then(() => experiments.refreshCodeLens());
+    }),
+  );
+
+  if (!c.isTest) return undefined;
   return {
     activeTrainings: () =>
       manager.active.map((t) => ({ experimentPath: t.request.experimentPath, runDir: t.runDir, stopping: t.stopping })),
     shownMessages: () => c.notifications.history,
     statusText: () => status.text,
+    statusVisible: () => status.visible,
     dashboard: () => ({ open: dashboard.isOpen, state: dashboard.state, rendered: dashboard.lastRendered }),
     gpuEngineDir: () => c.gpuEngineDir,
   };

@@ -1,6 +1,7 @@
 /**
- * Messages to the user, each also remembered (the last few) so the real-VS Code tests
- * can assert what a person would have seen; the toasts themselves live in the workbench.
+ * Messages to the user. Under the extension tests (ExtensionMode.Test) each is also
+ * remembered (the last few), so the real-VS Code tests can assert what a person would
+ * have seen; the toasts themselves live in the workbench.
  */
 import * as vscode from 'vscode';
 
@@ -18,7 +19,10 @@ const KEPT = 50;
 export class Notifications {
   private readonly shown: ShownMessage[] = [];
 
-  constructor(private readonly log: vscode.LogOutputChannel) {}
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    private readonly remember: boolean,
+  ) {}
 
   /** Newest last. */
   get history(): readonly ShownMessage[] {
@@ -42,8 +46,10 @@ export class Notifications {
   }
 
   private show(level: MessageLevel, text: string, actions: string[]): Thenable<string | undefined> {
-    this.shown.push({ level, text, time: Date.now() });
-    if (this.shown.length > KEPT) this.shown.shift();
+    if (this.remember) {
+      this.shown.push({ level, text, time: Date.now() });
+      if (this.shown.length > KEPT) this.shown.shift();
+    }
     const full = `Semantic IDs: ${text}`;
     if (level === 'error') return vscode.window.showErrorMessage(full, ...actions);
     if (level === 'warning') return vscode.window.showWarningMessage(full, ...actions);

@@ -1,7 +1,8 @@
 /**
  * The status bar item: backend, step/total and loss of the training in progress,
  * driven only by the engine's events (vscode-eslint's model: it reflects state, it
- * does not compute it); idle otherwise. A click opens the dashboard.
+ * does not compute it); idle otherwise. A click opens the dashboard. Shown only in
+ * workspaces with experiment files, or while a training runs.
  */
 import * as vscode from 'vscode';
 import type { ActiveTraining, TrainingManager } from './training/trainingManager';
@@ -10,8 +11,13 @@ export class StatusDisplay implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('semid.training', vscode.StatusBarAlignment.Left, 10);
   private readonly subscription: vscode.Disposable;
   private lossText = '';
+  private shown = false;
 
-  constructor(private readonly manager: TrainingManager) {
+  constructor(
+    private readonly manager: TrainingManager,
+    private readonly hasExperiments: () => boolean,
+    onDidChangeExperiments: vscode.Event<void>,
+  ) {
     this.item.name = 'Semantic IDs Training';
     this.item.command = 'semid.openDashboard';
     this.subscription = vscode.Disposable.from(
@@ -19,9 +25,13 @@ export class StatusDisplay implements vscode.Disposable {
         if (event.type === 'losses') this.lossText = ` · loss ${event.total.toPrecision(4)}`;
       }),
       manager.onDidChange(() => this.render()),
+      onDidChangeExperiments(() => this.render()),
     );
     this.render();
-    this.item.show();
+  }
+
+  get visible(): boolean {
+    return this.shown;
   }
 
   /** What the item shows now (the tests read it). */
@@ -31,6 +41,12 @@ export class StatusDisplay implements vscode.Disposable {
 
   private render(): void {
     const active = this.manager.active;
+    const show = active.length > 0 || this.hasExperiments();
+    if (show !== this.shown) {
+      this.shown = show;
+      if (show) this.item.show();
+      else this.item.hide();
+    }
     if (active.length === 0) {
       this.lossText = '';
       this.item.text = '$(beaker) Semantic IDs';

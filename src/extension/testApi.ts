@@ -1,6 +1,7 @@
 /**
- * What activate() returns: a small read-only view of the extension's state for the
- * real-VS Code tests (the harness only reaches the extension host, not the webview).
+ * What activate() returns under the extension tests (ExtensionMode.Test) only: a small
+ * read-only view of the extension's state for the real-VS Code tests (the harness only
+ * reaches the extension host, not the webview). A user's VS Code gets nothing.
  */
 import type { DashboardState } from '../protocol';
 import type { RenderedReport } from './dashboard/dashboardPanel';
@@ -19,6 +20,8 @@ export interface SemanticIdsApi {
   shownMessages(): readonly ShownMessage[];
   /** The status bar item's text. */
   statusText(): string;
+  /** Whether the status bar item is shown (only in workspaces with experiment files, or while training). */
+  statusVisible(): boolean;
   /** The dashboard's state as the host holds it, and what the webview reported rendering. */
   dashboard(): { open: boolean; state: DashboardState; rendered: RenderedReport | undefined };
   /** Where "Install GPU Engine" puts packages (the engine's SEMID_MODULE_PATHS). */

@@ -2,7 +2,7 @@ import type { EngineEvent } from './events';
 
 /**
  * Messages between the extension host and the engine child process
- * (`child_process.fork` of dist/engine.js, Node IPC channel).
+ * (`child_process.fork` of `dist/cli.js engine`, Node IPC channel).
  */
 
 /** Host -> engine. */

@@ -3,3 +3,7 @@ export * from './summary';
 export * from './engineIpc';
 export * from './dashboard';
 export * from './runProcess';
+export * from './exitCodes';
+export * from './runLayout';
+export * from './inspectReport';
+export * from './sidText';

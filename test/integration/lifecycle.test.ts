@@ -246,7 +246,7 @@ test("the extension's Stop during k-means initialisation ends the engine as inte
   for (let i = 0; i < SLOW_KMEANS.length - 2; i += 2) overrides.push(SLOW_KMEANS[i + 1]);
   let session: EngineSession | null = null;
   session = new EngineSession(
-    { enginePath: path.join(path.dirname(CLI), 'engine.js'), nodePath: process.execPath, modulePaths: [], cwd: REPO_ROOT },
+    { enginePath: CLI, nodePath: process.execPath, modulePaths: [], cwd: REPO_ROOT },
     { kind: 'train', experimentPath: EXAMPLE, overrides, outDir, resumeDir: null, backend: 'wasm' },
     {
       onEvent: () => undefined,

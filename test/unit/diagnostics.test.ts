@@ -190,14 +190,14 @@ test('inspectItem shows the neighbourhood at each depth', () => {
   assert.deepEqual(inspectItem(index, 'a', { limit: 1 }).depths[0].items.map((i) => i.id), ['b']);
 
   const text = formatItemReport(inspectItem(index, 'b'));
-  assert.match(text, /^1-3-0  b  Beta soap with tab\n/);
-  assert.match(text, /depth 1  1  +4 other items, 4 only this deep\n/);
-  assert.match(text, /depth 2  1-3  +0 other items\n/);
+  assert.match(text, /^1-3-0 {2}b {2}Beta soap with tab\n/);
+  assert.match(text, /depth 1 {2}1  +4 other items, 4 only this deep\n/);
+  assert.match(text, /depth 2 {2}1-3  +0 other items\n/);
   // Columns line up: every listed row puts its id at the same offset.
   const listed = text.split('\n').filter((l) => l.startsWith('    1-'));
   assert.equal(listed.length, 4);
   assert.equal(new Set(listed.map((l) => l.indexOf('  ', 4))).size, 1);
-  assert.match(formatItemReport(inspectItem(index, 'a')), /depth 2  1-2  +2 other items \(same codes: told apart by the digit\)/);
+  assert.match(formatItemReport(inspectItem(index, 'a')), /depth 2 {2}1-2  +2 other items \(same codes: told apart by the digit\)/);
 });
 
 test('titles: first present field, display cleaned', () => {

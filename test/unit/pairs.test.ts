@@ -7,7 +7,6 @@ import type { PairCriterion } from '../../src/engine/config/experiment';
 import type { UserSequences } from '../../src/engine/data/types';
 import {
   contextsInSequence,
-  contextsOf,
   expectedCooccurrence,
   forEachContext,
   gSquaredCells,
@@ -28,6 +27,13 @@ import {
   type PairMiningOptions,
 } from '../../src/engine/pairs';
 import { Random } from '../../src/engine/util/random';
+
+/** The contexts of one sequence as separate arrays (allocates: for these tests only). */
+function contextsOf(sequence: Int32Array, window: number): Int32Array[] {
+  const out: Int32Array[] = [];
+  forEachContext([sequence], window, (items, length) => out.push(items.slice(0, length)));
+  return out;
+}
 
 const seqs = (...rows: number[][]): Int32Array[] => rows.map((r) => Int32Array.from(r));
 const opts = (o: Partial<PairMiningOptions>): PairMiningOptions => ({

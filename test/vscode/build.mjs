@@ -19,6 +19,7 @@ rmSync(outdir, { recursive: true, force: true });
 await build({
   entryPoints: [
     ...tsFiles(path.join(root, 'test/vscode/suite')),
+    ...tsFiles(path.join(root, 'test/vscode/scope')),
     path.join(root, 'test/vscode/runInCodeServer.ts'),
     path.join(root, 'test/vscode/runElectron.ts'),
   ],

@@ -239,7 +239,8 @@ async function runSuite(options: HarnessOptions): Promise<number> {
     if (options.verbose) page.on('console', (msg) => console.log(`[browser ${msg.type()}] ${msg.text()}`));
     page.on('pageerror', (err) => console.error(`[browser error] ${err.message}`));
 
-    await page.goto(workbenchUrl(server.origin, profile.workspaceDir, options));
+    // A loaded machine can take minutes to serve the workbench: wait as long as the run may take.
+    await page.goto(workbenchUrl(server.origin, profile.workspaceDir, options), { timeout: options.timeoutMs });
     const code = await exitCode;
     console.log(`[harness] suite finished with code ${code} after ${elapsed()}`);
     if (code !== 0) await saveFailureArtifacts(options, page, serverOutput, automationLogs);

@@ -1,46 +1,66 @@
-import { UsageError, USAGE, EXIT } from './usage';
-import { trainCommand } from './commands/train';
-import { idsCommand } from './commands/ids';
-import { inspectCommand } from './commands/inspect';
-import { sweepCommand } from './commands/sweep';
+import { UsageError, USAGE, COMMAND_USAGE, EXIT, wantsHelp, type CommandName } from './usage';
+import { packageVersion } from './version';
+import { PathError } from './userPaths';
 import { ExperimentError } from '../config';
 import { InspectError } from '../diagnostics/inspect';
-import { PrefixSyntaxError } from '../ids/sidText';
+import { PrefixSyntaxError } from '../../protocol/sidText';
 import { RunRefusedError } from '../run/runRefused';
 
-/** Entry of the `semid` CLI (design §3). */
-async function main(argv: string[]): Promise<number> {
+// Loaded on demand: `--help`, `--version` and `inspect` start without TensorFlow.js.
+const COMMANDS: Record<CommandName, (args: string[]) => Promise<number>> = {
+  train: async (args) => (await import('./commands/train')).trainCommand(args),
+  ids: async (args) => (await import('./commands/ids')).idsCommand(args),
+  inspect: async (args) => (await import('./commands/inspect')).inspectCommand(args),
+  sweep: async (args) => (await import('./commands/sweep')).sweepCommand(args),
+};
+
+const isCommand = (name: string): name is CommandName => Object.hasOwn(COMMANDS, name);
+
+/**
+ * Entry of the `semid` CLI (design §3), and of the engine the extension forks
+ * (`semid engine`, one bundle for both). Help goes to stdout, errors to stderr.
+ * Returns the exit code, or null while serving the extension (the process ends when
+ * the extension disconnects).
+ */
+async function main(argv: string[]): Promise<number | null> {
   const [command, ...rest] = argv;
-  switch (command) {
-    case 'train':
-      return trainCommand(rest);
-    case 'ids':
-      return idsCommand(rest);
-    case 'inspect':
-      return inspectCommand(rest);
-    case 'sweep':
-      return sweepCommand(rest);
-    case undefined:
-    case '-h':
-    case '--help':
-    case 'help':
-      process.stderr.write(USAGE + '\n');
-      return command === undefined ? EXIT.invalid : EXIT.completed;
-    default:
-      throw new UsageError(`unknown command '${command}'`);
+  if (command === undefined) {
+    process.stderr.write(USAGE + '\n');
+    return EXIT.invalid;
   }
+  if (command === '-h' || command === '--help' || command === 'help') {
+    const topic = rest[0];
+    process.stdout.write((topic !== undefined && isCommand(topic) ? COMMAND_USAGE[topic] : USAGE) + '\n');
+    return EXIT.completed;
+  }
+  if (command === '-V' || command === '--version' || command === 'version') {
+    process.stdout.write(`semid ${packageVersion()}\n`);
+    return EXIT.completed;
+  }
+  if (command === 'engine') {
+    if (!process.send) throw new UsageError('`semid engine` is the extension\'s child process; it needs an IPC channel (child_process.fork)');
+    (await import('./serveParent')).serveParent();
+    return null;
+  }
+  if (!isCommand(command)) throw new UsageError(`unknown command '${command}'`);
+  if (wantsHelp(rest)) {
+    process.stdout.write(COMMAND_USAGE[command] + '\n');
+    return EXIT.completed;
+  }
+  return COMMANDS[command](rest);
 }
 
 main(process.argv.slice(2)).then(
   (code) => {
-    process.exitCode = code;
+    if (code !== null) process.exitCode = code;
   },
   (e: unknown) => {
     if (e instanceof UsageError) {
-      process.stderr.write(`semid: ${e.message}\n\n${USAGE}\n`);
+      const usage = e.command ? COMMAND_USAGE[e.command] : USAGE;
+      process.stderr.write(`semid: ${e.message}\n\n${usage}\n`);
       process.exitCode = EXIT.invalid;
-    } else if (e instanceof ExperimentError || e instanceof InspectError || e instanceof PrefixSyntaxError || e instanceof RunRefusedError) {
-      process.stderr.write(`${e.message}\n`);
+    } else if (e instanceof PathError || e instanceof ExperimentError || e instanceof InspectError || e instanceof PrefixSyntaxError || e instanceof RunRefusedError) {
+      process.stderr.write(`${e instanceof PathError ? 'semid: ' : ''}${e.message}\n`);
       process.exitCode = EXIT.invalid;
     } else {
       process.stderr.write(`semid: ${e instanceof Error ? e.message : String(e)}\n`);

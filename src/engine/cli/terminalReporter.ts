@@ -54,7 +54,7 @@ export class TerminalReporter implements JobListener {
         this.progress(event);
         break;
       case 'dead_codes':
-        if (!this.isTty) this.log('info', `step ${event.step}: ${event.codes.length} dead codes at level ${event.level} (${event.action})`);
+        if (!this.isTty) this.log('info', `step ${event.step}: ${countOf(event.codes.length, 'dead code')} at level ${event.level} (${event.action})`);
         break;
       case 'pairs':
         this.log('info', `pairs: ${event.kept} of ${event.candidates} candidate pairs kept (${event.criterion}${event.threshold !== null ? ` >= ${fmt(event.threshold)}` : ''}) from ${event.contexts} contexts`);
@@ -69,7 +69,9 @@ export class TerminalReporter implements JobListener {
 
   private progress(e: Extract<EngineEvent, { type: 'progress' }>): void {
     const frac = e.total_steps > 0 ? e.step / e.total_steps : 1;
-    const text = `step ${e.step}/${e.total_steps} epoch ${e.epoch + 1}/${e.epochs} ${e.steps_per_second.toFixed(1)} steps/s ETA ${duration(e.eta_seconds)} ${this.lastLoss}`;
+    // Before the first timed steps there is no rate, so no ETA to show.
+    const timing = e.steps_per_second > 0 ? `${e.steps_per_second.toFixed(1)} steps/s ETA ${duration(e.eta_seconds)}` : 'timing...';
+    const text = `step ${e.step}/${e.total_steps} epoch ${e.epoch + 1}/${e.epochs} ${timing} ${this.lastLoss}`;
     if (this.isTty) {
       const width = 24;
       const filled = Math.round(frac * width);
@@ -89,6 +91,11 @@ export class TerminalReporter implements JobListener {
       this.barShown = false;
     }
   }
+}
+
+/** `1 dead code`, `3 dead codes`. */
+export function countOf(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function fmt(x: number): string {

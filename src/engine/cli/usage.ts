@@ -1,12 +1,59 @@
-/** A bad command line: printed with the usage text, exit code 2. */
+/** A bad command line: printed with the command's usage text, exit code 2. */
 export class UsageError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The command whose usage to show; null: the overview. */
+    readonly command: CommandName | null = null,
+  ) {
     super(message);
     this.name = 'UsageError';
   }
 }
 
-export const EXIT = { completed: 0, failed: 1, invalid: 2, interrupted: 130 } as const;
+export { EXIT } from '../../protocol/exitCodes';
+
+export type CommandName = 'train' | 'ids' | 'inspect' | 'sweep';
+
+const FOOTER = `Progress and summaries go to stderr; stdout carries only the result.
+Exit codes: 0 completed, 1 failed, 2 invalid experiment or arguments, 130 interrupted.`;
+
+/** `semid <command> --help`. */
+export const COMMAND_USAGE: Record<CommandName, string> = {
+  train: `usage: semid train <experiment.yaml> [--set k=v]... [--out DIR] [--resume RUN_DIR] [--backend B]
+
+Trains the experiment; the last stdout line is the new run directory.
+  --set k=v         override a key of the file (repeatable), e.g. --set train.steps=200
+  --out DIR         output.dir for this run (default: the file's output.dir)
+  --resume RUN_DIR  continue an interrupted run from its last checkpoint, with its own config
+  --backend B       auto | gpu | native | wasm | cpu (default: the file's engine.backend)
+
+${FOOTER}`,
+  ids: `usage: semid ids <run-dir> [--items FILE] [--embeddings FILE] [--out FILE] [--backend B]
+
+Semantic IDs from a completed run's model, one JSON line per item. Items the run
+already has keep their IDs; new items get codes from the model and the next free digit.
+  --items FILE       catalog of the items (default: the run's own catalog)
+  --embeddings FILE  their embeddings (.jsonl, .csv, .f32, .npy)
+  --out FILE         write there instead of stdout
+
+${FOOTER}`,
+  inspect: `usage: semid inspect <run-dir> (--prefix 12-4 | --item ID) [--limit N] [--json]
+
+Items under an ID prefix, or one item and its neighbours at each depth.
+  --prefix P   leading codes: 12-4, 12/4 or <a_12><b_4>
+  --item ID    an item id of the run's catalog
+  --limit N    items listed per group
+  --json       the report as JSON on stdout
+
+${FOOTER}`,
+  sweep: `usage: semid sweep <experiment.yaml> [--seeds N] [--set k=v]...
+
+Runs the file's variants (or grid) x seeds train.seed+0..N-1, one run after another;
+run it again to continue (finished runs are kept, an interrupted one resumes).
+The last stdout line is the sweep's comparison.json.
+
+${FOOTER}`,
+};
 
 export const USAGE = `semid — RQ-VAE semantic IDs
 
@@ -16,8 +63,12 @@ usage:
   semid inspect <run-dir> (--prefix 12-4 | --item ID) [--json]
       --resume continues an interrupted run: give the same file, --set and --out
   semid sweep <experiment.yaml> [--seeds N] [--set k=v]...
-      runs the file's variants (or grid) x seeds train.seed+0..N-1; run it again to
-      continue (finished runs are kept); last stdout line: comparison.json
+  semid <command> --help
+  semid --version
 
-Progress and summaries go to stderr; stdout carries only the result.
-Exit codes: 0 completed, 1 failed, 2 invalid experiment or arguments, 130 interrupted.`;
+${FOOTER}`;
+
+/** `--help` or `-h` among a command's arguments. */
+export function wantsHelp(args: readonly string[]): boolean {
+  return args.includes('--help') || args.includes('-h');
+}

@@ -7,8 +7,7 @@
  * and thread count change speed, not the model; the backend is in summary.json).
  * Kept: train.seed (another seed is another model), data paths as absolute paths
  * (file contents are not hashed: moving the data changes the hash, editing it in
- * place does not), and keys not active yet (so the hash of a config does not change
- * when they become active). `collab.pairs.threshold: null` hashes as the criterion's
+ * place does not). `collab.pairs.threshold: null` hashes as the criterion's
  * default, which it means.
  */
 import { createHash } from 'node:crypto';

@@ -33,8 +33,7 @@ export function experimentSchemaText(): string {
 }
 
 function keySchema(spec: KeySpec): JsonSchema {
-  const note = spec.active ? '' : ` (Accepted; not active yet: ${spec.issue ?? 'a later piece of work'}.)`;
-  const schema: JsonSchema = { ...described(spec.description + note), ...valueSchema(spec) };
+  const schema: JsonSchema = { ...described(spec.description), ...valueSchema(spec) };
   if (!spec.required) schema.default = spec.default as JsonValue;
   return schema;
 }

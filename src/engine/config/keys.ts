@@ -2,10 +2,6 @@
  * Every key of the experiment file (design §2), described once. The validator, the
  * JSON Schema, hover docs and completion in the extension all read this table, so a
  * key added here is documented, validated and completed everywhere.
- *
- * A key whose `active` is false is accepted and validated but the engine ignores it
- * yet; `issue` names the piece of work that makes it active. To activate a key, set
- * `active: true` on its line (nothing else changes).
  */
 
 export type KeyKind =
@@ -51,18 +47,12 @@ export interface KeySpec {
   readonly mustExist?: boolean;
   /** One or two sentences for hover docs and completion. */
   readonly description: string;
-  /** False: accepted and validated, ignored by the engine until `issue` lands. */
-  readonly active: boolean;
-  /** The piece of work that adds (or added) the key. */
-  readonly issue?: string;
 }
 
 export interface SectionSpec {
   readonly path: string;
   readonly description: string;
 }
-
-const SEED = 'seed method';
 
 /** Names that become folder names: no separators, no leading dot. */
 export const SAFE_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]*$';
@@ -82,42 +72,42 @@ export const SECTIONS: readonly SectionSpec[] = [
 
 export const KEYS: readonly KeySpec[] = [
   {
-    path: 'name', kind: 'string', default: null, required: true, pattern: SAFE_NAME_PATTERN, maxLength: 100, active: true,
+    path: 'name', kind: 'string', default: null, required: true, pattern: SAFE_NAME_PATTERN, maxLength: 100,
     description: 'Name of the experiment (letters, digits, `.`, `_`, `-`). Runs go to `<output.dir>/<name>/<run-id>/`.',
   },
 
   // data
   {
-    path: 'data.items', kind: 'path', default: 'items.jsonl', mustExist: true, active: true,
+    path: 'data.items', kind: 'path', default: 'items.jsonl', mustExist: true,
     description:
       'The item catalog: `.jsonl`, `.json` (object keyed by id, or array), `.csv`, `.tsv` or a RecBole `.text` file. ' +
       'Relative to this file\'s folder.',
   },
   {
-    path: 'data.id_field', kind: 'string', default: 'id', active: true,
+    path: 'data.id_field', kind: 'string', default: 'id',
     description: 'The catalog\'s item-id column or key (for RecBole `.text`, e.g. `item_id:token`).',
   },
   {
-    path: 'data.text_fields', kind: 'string-list', default: ['title'], active: true,
+    path: 'data.text_fields', kind: 'string-list', default: ['title'],
     description: 'Catalog fields the featurizer reads when there are no embeddings (joined in this order).',
   },
   {
-    path: 'data.embeddings', kind: 'path', default: null, nullable: true, mustExist: true, active: true,
+    path: 'data.embeddings', kind: 'path', default: null, nullable: true, mustExist: true,
     description:
       'Precomputed item embeddings, row i = item i: `.npy` (float32/float16), raw little-endian `.f32` ' +
       '(needs `embedding_dim`) or `.jsonl`/`.csv` rows. `null`: features are computed from `text_fields`.',
   },
   {
-    path: 'data.embedding_dim', kind: 'int', default: null, nullable: true, min: 1, active: true,
+    path: 'data.embedding_dim', kind: 'int', default: null, nullable: true, min: 1,
     description: 'Width of each embedding row; required for raw `.f32` files (the file has no header).',
   },
   {
-    path: 'data.item_index', kind: 'path', default: null, nullable: true, mustExist: true, active: true,
+    path: 'data.item_index', kind: 'path', default: null, nullable: true, mustExist: true,
     description:
       'RecBole `.item2index` (TSV catalog id -> index): maps catalog ids to embedding rows and interaction indices.',
   },
   {
-    path: 'data.interactions', kind: 'path', default: null, nullable: true, mustExist: true, active: true,
+    path: 'data.interactions', kind: 'path', default: null, nullable: true, mustExist: true,
     description:
       'User histories in time order: `"user i1 i2 ..."` `.txt`, RecBole `.inter` (with its `.train`/`.valid`/`.test` ' +
       'siblings), or JSON `{user: [items]}`. Needed for the collaborative term and evaluation.',
@@ -125,15 +115,15 @@ export const KEYS: readonly KeySpec[] = [
 
   // features
   {
-    path: 'features.method', kind: 'enum', default: 'tfidf-svd', values: ['tfidf-svd'], active: true,
+    path: 'features.method', kind: 'enum', default: 'tfidf-svd', values: ['tfidf-svd'],
     description: 'Featurizer used when `data.embeddings` is null: TF-IDF over the text fields, reduced by truncated SVD.',
   },
   {
-    path: 'features.dim', kind: 'int', default: 256, min: 1, active: true,
+    path: 'features.dim', kind: 'int', default: 256, min: 1,
     description: 'Width of the computed feature vectors (SVD components).',
   },
   {
-    path: 'features.fuse', kind: 'enum-list', default: [], values: ['cooccurrence'], active: true, issue: SEED,
+    path: 'features.fuse', kind: 'enum-list', default: [], values: ['cooccurrence'],
     description:
       'Extra inputs per item, each with its own encoder whose latent is added to the content encoder\'s: `cooccurrence` = ' +
       'truncated SVD of the positive-PMI matrix of the kept `collab.pairs` (training part of `data.interactions`). The decoder reconstructs the content only.',
@@ -141,71 +131,71 @@ export const KEYS: readonly KeySpec[] = [
 
   // model
   {
-    path: 'model.encoder', kind: 'int-list', default: [512, 256, 128], min: 1, active: true,
+    path: 'model.encoder', kind: 'int-list', default: [512, 256, 128], min: 1,
     description: 'Hidden layer sizes of the encoder; the decoder mirrors them. `[]`: a single linear map.',
   },
   {
-    path: 'model.latent_dim', kind: 'int', default: 32, min: 1, active: true,
+    path: 'model.latent_dim', kind: 'int', default: 32, min: 1,
     description: 'Width of the latent vector z that the codebooks quantize.',
   },
   {
-    path: 'model.levels', kind: 'int', default: 3, min: 1, max: 8, active: true,
+    path: 'model.levels', kind: 'int', default: 3, min: 1, max: 8,
     description: 'Number of residual quantization levels (codes per semantic ID, before the collision digit).',
   },
   {
-    path: 'model.codebook_size', kind: 'sizes', default: 256, min: 1, active: true,
+    path: 'model.codebook_size', kind: 'sizes', default: 256, min: 1,
     description: 'Codes per level: one number (the same for every level) or a list with one size per level.',
   },
   {
-    path: 'model.beta', kind: 'number', default: 0.25, min: 0, active: true,
+    path: 'model.beta', kind: 'number', default: 0.25, min: 0,
     description: 'Weight of the commitment term beta ||r - sg(e)||^2.',
   },
 
   // train
   {
-    path: 'train.epochs', kind: 'int', default: 200, min: 1, active: true,
+    path: 'train.epochs', kind: 'int', default: 200, min: 1,
     description: 'Passes over the catalog.',
   },
   {
-    path: 'train.batch_size', kind: 'int', default: 1024, min: 1, active: true,
+    path: 'train.batch_size', kind: 'int', default: 1024, min: 1,
     description: 'Items per training step.',
   },
   {
-    path: 'train.optimizer', kind: 'enum', default: 'adam', values: ['adam', 'adamw', 'adagrad'], active: true,
+    path: 'train.optimizer', kind: 'enum', default: 'adam', values: ['adam', 'adamw', 'adagrad'],
     description: 'Optimizer: `adam`, `adamw` (decoupled weight decay) or `adagrad`.',
   },
   {
-    path: 'train.lr', kind: 'number', default: 0.001, min: 0, exclusiveMin: true, active: true,
+    path: 'train.lr', kind: 'number', default: 0.001, min: 0, exclusiveMin: true,
     description: 'Learning rate.',
   },
   {
-    path: 'train.weight_decay', kind: 'number', default: 0, min: 0, active: true,
+    path: 'train.weight_decay', kind: 'number', default: 0, min: 0,
     description: 'Weight decay (L2 for adam/adagrad, decoupled for adamw). 0 disables it.',
   },
   {
-    path: 'train.seed', kind: 'int', default: 0, min: 0, max: 4294967295, active: true,
+    path: 'train.seed', kind: 'int', default: 0, min: 0, max: 4294967295,
     description: 'Seed of every random choice (init, k-means++, shuffles, pair sampling); same seed, same IDs.',
   },
   {
-    path: 'train.kmeans_init', kind: 'bool', default: true, active: true,
+    path: 'train.kmeans_init', kind: 'bool', default: true,
     description: 'Initialise each codebook by k-means (k-means++ seeding) on residuals of a sample.',
   },
 
   // collab
   {
-    path: 'collab.weight', kind: 'number', default: 0, min: 0, active: true,
+    path: 'collab.weight', kind: 'number', default: 0, min: 0,
     description: 'Weight of the collaborative InfoNCE term; 0 disables it. Needs `data.interactions`.',
   },
   {
-    path: 'collab.temperature', kind: 'number', default: 0.1, min: 0, exclusiveMin: true, active: true,
+    path: 'collab.temperature', kind: 'number', default: 0.1, min: 0, exclusiveMin: true,
     description: 'Softmax temperature of the InfoNCE term (cosine similarities are divided by it).',
   },
   {
-    path: 'collab.target', kind: 'enum', default: 'quantized', values: ['latent', 'quantized'], active: true,
+    path: 'collab.target', kind: 'enum', default: 'quantized', values: ['latent', 'quantized'],
     description: '`latent`: the term pulls z of paired items together; `quantized`: it acts on q (straight through to the encoder).',
   },
   {
-    path: 'collab.similarity', kind: 'enum', default: 'cosine', values: ['cosine', 'centred'], active: true,
+    path: 'collab.similarity', kind: 'enum', default: 'cosine', values: ['cosine', 'centred'],
     description:
       '`cosine`: plain cosine; `centred`: cosine after subtracting the mean of the step\'s paired vectors. An encoder\'s ' +
       'latents share one large common part (cosine 0.999 between random Beauty items at the start), which keeps a plain ' +
@@ -213,54 +203,54 @@ export const KEYS: readonly KeySpec[] = [
       '(see studies/seed-ablation/README.md).',
   },
   {
-    path: 'collab.pairs_per_step', kind: 'int', default: 512, min: 1, active: true,
+    path: 'collab.pairs_per_step', kind: 'int', default: 512, min: 1,
     description: 'Kept pairs drawn per training step for the collaborative term.',
   },
   {
-    path: 'collab.pairs.window', kind: 'int', default: 5, min: 0, active: true,
+    path: 'collab.pairs.window', kind: 'int', default: 5, min: 0,
     description:
       'Context size: every window of this many consecutive training items is one context (sliding by one); a training ' +
       'sequence no longer than this is ONE context (on Beauty at 5: 14,063 of 22,363 users); 0 = the whole sequence.',
   },
   {
-    path: 'collab.pairs.min_count', kind: 'int', default: 2, min: 1, active: true,
+    path: 'collab.pairs.min_count', kind: 'int', default: 2, min: 1,
     description: 'Fewest contexts a pair must share to be kept.',
   },
   {
     path: 'collab.pairs.criterion', kind: 'enum', default: 'llr', values: ['llr', 'npmi', 'pmi', 'count', 'none'],
-    active: true,
+   
     description: 'Association score a pair must reach: Dunning `llr` (G^2), `npmi`, `pmi` (natural log), `count`, or `none`.',
   },
   {
-    path: 'collab.pairs.threshold', kind: 'number', default: null, nullable: true, active: true,
+    path: 'collab.pairs.threshold', kind: 'number', default: null, nullable: true,
     description: 'Minimum score; `null` = the criterion\'s default (llr 10.83, npmi 0.1, pmi 1.0, count = min_count).',
   },
   {
-    path: 'collab.pairs.max_per_item', kind: 'int', default: null, nullable: true, min: 1, active: true,
+    path: 'collab.pairs.max_per_item', kind: 'int', default: null, nullable: true, min: 1,
     description: 'Keep only each item\'s best-scoring pairs (at most this many); `null` = no limit.',
   },
 
   // dead codes
   {
-    path: 'dead_codes.reinit', kind: 'bool', default: false, active: true,
+    path: 'dead_codes.reinit', kind: 'bool', default: false,
     description: 'Replace each dead code by a residual of its level drawn from the current batch.',
   },
   {
-    path: 'dead_codes.window', kind: 'int', default: 200, min: 1, active: true,
+    path: 'dead_codes.window', kind: 'int', default: 200, min: 1,
     description: 'Steps per usage-counting window; codes are checked at the end of each window.',
   },
   {
-    path: 'dead_codes.min_usage', kind: 'int', default: 1, min: 0, active: true,
+    path: 'dead_codes.min_usage', kind: 'int', default: 1, min: 0,
     description: 'A code used fewer times than this in a window is dead (0 = never).',
   },
 
   // balance
   {
-    path: 'balance.weight', kind: 'number', default: 0, min: 0, active: true,
+    path: 'balance.weight', kind: 'number', default: 0, min: 0,
     description: 'Weight of the load-balancing loss (1.0 for an even assignment, up to K when one code takes all); 0 disables it.',
   },
   {
-    path: 'balance.temperature', kind: 'number', default: 0.1, min: 0, exclusiveMin: true, active: true,
+    path: 'balance.temperature', kind: 'number', default: 0.1, min: 0, exclusiveMin: true,
     description:
       'Temperature of the soft assignment softmax(-||r - e||^2 / T). With `temperature_mode: absolute` (the default) ' +
       'T = this; with `relative`, T = this x the batch\'s distance spread per level (mean squared residual-to-code ' +
@@ -268,7 +258,7 @@ export const KEYS: readonly KeySpec[] = [
       'synthetic collapse; the old default 1 left the term inert.',
   },
   {
-    path: 'balance.temperature_mode', kind: 'enum', default: 'absolute', values: ['absolute', 'relative'], active: true,
+    path: 'balance.temperature_mode', kind: 'enum', default: 'absolute', values: ['absolute', 'relative'],
     description:
       '`absolute`: T = `balance.temperature`; `relative`: T follows each level\'s distance spread in the batch. ' +
       'Measured (studies/seed-ablation/README.md): relative 0.1-0.5 evens a synthetic collapse but, on Beauty, ' +
@@ -277,27 +267,27 @@ export const KEYS: readonly KeySpec[] = [
 
   // engine
   {
-    path: 'engine.backend', kind: 'enum', default: 'auto', values: ['auto', 'gpu', 'native', 'wasm', 'cpu'], active: true,
+    path: 'engine.backend', kind: 'enum', default: 'auto', values: ['auto', 'gpu', 'native', 'wasm', 'cpu'],
     description: 'TensorFlow.js backend: `auto` picks the fastest available (gpu > native > wasm > cpu).',
   },
   {
-    path: 'engine.threads', kind: 'int', default: null, nullable: true, min: 1, active: true,
+    path: 'engine.threads', kind: 'int', default: null, nullable: true, min: 1,
     description: 'Threads for the wasm/native backends; `null` = the backend\'s default.',
   },
 
   // output
   {
-    path: 'output.dir', kind: 'path', default: 'runs', active: true,
+    path: 'output.dir', kind: 'path', default: 'runs',
     description: 'Folder that holds `<name>/<run-id>/` run directories (relative to this file\'s folder).',
   },
 
   // sweeps
   {
-    path: 'variants', kind: 'map', default: {}, active: true, issue: SEED,
+    path: 'variants', kind: 'map', default: {},
     description: 'Named variants: `name: { dotted.key: value }`, each trained as its own run; `{}` = the file as is.',
   },
   {
-    path: 'grid', kind: 'map', default: {}, active: true, issue: SEED,
+    path: 'grid', kind: 'map', default: {},
     description: 'Sweep grid: `dotted.key: [values]`; one run per element of the product of all lists.',
   },
 ];

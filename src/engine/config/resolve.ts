@@ -1,8 +1,7 @@
 /**
  * The experiment rules, applied to located values whatever their source (file,
  * `--set`, sweep overrides): per-key type and range, defaults, relative paths made
- * absolute, rules across keys, data files that must exist, and notes for keys that
- * are accepted but not active yet.
+ * absolute, rules across keys, and data files that must exist.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -58,7 +57,6 @@ export function resolveEntries(entries: Map<string, Entry>, ctx: ResolveContext)
 
   crossKeyRules(values, entries, bad, ctx);
   if (ctx.checkFiles) dataFileRules(values, entries, bad, ctx);
-  notActiveNotes(values, entries, bad, ctx);
 
   if (ctx.problems.hasErrors()) return null;
   const root: Record<string, unknown> = {};
@@ -117,15 +115,14 @@ function crossKeyRules(values: Map<string, unknown>, entries: Map<string, Entry>
     );
   }
 
-  // Rules of keys that are not active yet switch on with them.
   const noInteractions = values.get('data.interactions') === null && !bad.has('data.interactions');
   const weight = values.get('collab.weight');
-  if (isActive('collab.weight') && noInteractions && typeof weight === 'number' && weight > 0) {
+  if (noInteractions && typeof weight === 'number' && weight > 0) {
     ctx.problems.at(spotOf(entries, 'collab.weight', ctx), 'error', 'collab.weight',
       `'collab.weight' is ${weight} but there are no 'data.interactions' to mine item pairs from`);
   }
   const fuse = values.get('features.fuse');
-  if (isActive('features.fuse') && noInteractions && Array.isArray(fuse) && fuse.includes('cooccurrence')) {
+  if (noInteractions && Array.isArray(fuse) && fuse.includes('cooccurrence')) {
     ctx.problems.at(spotOf(entries, 'features.fuse', ctx), 'error', 'features.fuse',
       `'features.fuse' has 'cooccurrence' but there are no 'data.interactions' to count it from`);
   }
@@ -133,10 +130,6 @@ function crossKeyRules(values: Map<string, unknown>, entries: Map<string, Entry>
 
 function isRawF32(p: string): boolean {
   return /\.f32$/i.test(p);
-}
-
-function isActive(key: string): boolean {
-  return keySpec(key)?.active ?? false;
 }
 
 function dataFileRules(values: Map<string, unknown>, entries: Map<string, Entry>, bad: Set<string>, ctx: ResolveContext): void {
@@ -176,20 +169,6 @@ export function fileProblem(key: string, abs: string): string | null {
     return `'${key}': file not found: ${abs}`;
   }
   return stat.isDirectory() ? `'${key}' is a folder, not a file: ${abs}` : null;
-}
-
-function notActiveNotes(values: Map<string, unknown>, entries: Map<string, Entry>, bad: Set<string>, ctx: ResolveContext): void {
-  for (const spec of KEYS) {
-    const entry = entries.get(spec.path);
-    if (spec.active || entry === undefined || entry.fromBase || bad.has(spec.path)) continue;
-    if (sameValue(values.get(spec.path), spec.default)) continue;
-    ctx.problems.at(entry, 'info', spec.path,
-      `'${spec.path}' accepted; not active yet (${spec.issue ?? 'a later piece of work'}): training ignores it for now`, 'key');
-  }
-}
-
-function sameValue(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** `variants: { name: { dotted.key: value } }`: names safe for folders, keys known, values valid. */

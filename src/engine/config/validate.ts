@@ -246,7 +246,9 @@ export async function loadExperiment(filePath: string, overrides: string[] = [],
   try {
     text = await fsp.readFile(file, 'utf8');
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT' ? 'the file does not exist' : code === 'EISDIR' ? 'this is a folder, not an experiment file' : err instanceof Error ? err.message : String(err);
     throw new ExperimentError(file, [{ severity: 'error', key: null, message: `cannot read the experiment file: ${reason}`, range: NO_POSITION }]);
   }
   const { config, problems } = parseExperiment(text, file, { overrides, checkFiles: opts.checkFiles });

@@ -14,11 +14,6 @@ export interface DelimitedRecord {
 
 export type Dialect = 'csv' | 'tsv';
 
-/** The dialect for a file name: `.tsv` and RecBole's `.text` / `.inter` / `.item2index` are TSV. */
-export function dialectOf(file: string): Dialect {
-  return file.toLowerCase().endsWith('.csv') ? 'csv' : 'tsv';
-}
-
 /** Yields the non-blank records of `file`. */
 export async function* readDelimited(file: string, dialect: Dialect): AsyncGenerator<DelimitedRecord> {
   if (dialect === 'tsv') {

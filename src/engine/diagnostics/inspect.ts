@@ -1,7 +1,10 @@
 import type { Catalog } from '../data/types';
 import { PrefixIndex } from '../ids/prefixIndex';
-import { formatSid } from '../ids/sidText';
+import { formatSid } from '../../protocol/sidText';
 import type { SemanticIds } from '../ids/semanticIdsFile';
+import type { DepthReport, InspectedItem, ItemReport, PrefixReport } from '../../protocol/inspectReport';
+
+export type { DepthReport, InspectedItem, ItemReport, PrefixReport };
 
 /**
  * The logic of `semid inspect <run-dir> (--prefix 12-4 | --item ID) [--json]`:
@@ -27,41 +30,11 @@ export interface InspectIndex {
   titles: readonly (string | null)[];
   prefixes: PrefixIndex;
   positionOf: ReadonlyMap<string, number>;
-}
-
-export interface InspectedItem {
-  id: string;
-  /** L codes then the digit. */
-  sid: number[];
-  title: string | null;
-}
-
-/** `--prefix`: every item under a prefix (the first `limit` listed, in ID order). */
-export interface PrefixReport {
-  kind: 'prefix';
-  prefix: number[];
-  count: number;
-  items: InspectedItem[];
-}
-
-export interface DepthReport {
-  depth: number;
-  /** The item's first `depth` codes. */
-  prefix: number[];
-  /** Other items sharing at least `depth` leading codes. */
-  count: number;
-  /** Of those, the ones sharing exactly `depth` (they diverge at the next level). */
-  exactly: number;
-  /** The first `limit` of the `exactly` group, in ID order: deeper neighbours are listed at their own depth. */
-  items: InspectedItem[];
-}
-
-/** `--item`: the item's ID and its neighbourhood at each depth 1..L. */
-export interface ItemReport {
-  kind: 'item';
-  item: InspectedItem;
-  levels: number;
-  depths: DepthReport[];
+  /** Codes per level (model.codebook_size), when known: a prefix code beyond them is an error. */
+  codebookSizes: readonly number[] | null;
+  /** Each item's catalog record, when the catalog was read. */
+  fields: readonly (Record<string, unknown> | null)[] | null;
+  catalogProblem: string | null;
 }
 
 export interface InspectOptions {
@@ -69,7 +42,18 @@ export interface InspectOptions {
   limit?: number;
 }
 
-export function buildInspectIndex(sids: SemanticIds, titles?: readonly (string | null)[]): InspectIndex {
+export interface InspectCatalog {
+  titles?: readonly (string | null)[];
+  fields?: readonly (Record<string, unknown> | null)[];
+  problem?: string | null;
+}
+
+export function buildInspectIndex(
+  sids: SemanticIds,
+  titles?: readonly (string | null)[],
+  codebookSizes: readonly number[] | null = null,
+  catalog: Omit<InspectCatalog, 'titles'> = {},
+): InspectIndex {
   const positionOf = new Map<string, number>();
   sids.ids.forEach((id, i) => positionOf.set(id, i));
   if (titles && titles.length !== sids.ids.length) {
@@ -80,7 +64,18 @@ export function buildInspectIndex(sids: SemanticIds, titles?: readonly (string |
     titles: titles ?? new Array<string | null>(sids.ids.length).fill(null),
     prefixes: new PrefixIndex(sids.codes, sids.digits, sids.levels),
     positionOf,
+    codebookSizes,
+    fields: catalog.fields ?? null,
+    catalogProblem: catalog.problem ?? null,
   };
+}
+
+/** Each ID's catalog record, or null when the catalog lacks it. */
+export function catalogFields(ids: readonly string[], catalog: Catalog): (Record<string, unknown> | null)[] {
+  return ids.map((id) => {
+    const at = catalog.indexById.get(id);
+    return at === undefined ? null : catalog.items[at].fields;
+  });
 }
 
 /** Title of each ID's catalog item: the first of `fields` holding a non-empty string or number. */
@@ -107,6 +102,12 @@ export function inspectPrefix(index: InspectIndex, prefix: string | readonly num
   if (codes.length > index.prefixes.width) {
     throw new InspectError(`prefix ${formatSid(codes)} has ${codes.length} codes; IDs here have ${index.prefixes.width}`);
   }
+  codes.forEach((code, level) => {
+    const size = index.codebookSizes?.[level];
+    if (size !== undefined && code >= size) {
+      throw new InspectError(`prefix ${formatSid(codes)}: code ${code} at level ${level + 1} is beyond its ${size} codes (0-${size - 1})`);
+    }
+  });
   const limit = options.limit ?? 50;
   const items = index.prefixes.itemsWithPrefix(codes);
   return { kind: 'prefix', prefix: codes, count: items.length, items: items.slice(0, limit).map((i) => describe(index, i)) };
@@ -131,7 +132,7 @@ export function inspectItem(index: InspectIndex, id: string, options: InspectOpt
       items: exact.slice(0, limit).map((i) => describe(index, i)),
     });
   }
-  return { kind: 'item', item: describe(index, item), levels, depths };
+  return { kind: 'item', item: describe(index, item), levels, depths, fields: index.fields?.[item] ?? null, catalogProblem: index.catalogProblem };
 }
 
 function describe(index: InspectIndex, item: number): InspectedItem {
@@ -170,20 +171,32 @@ function itemTable(items: readonly InspectedItem[], indent: string, width: numbe
   if (items.length === 0) return [];
   const sids = items.map((it) => formatSid(it.sid));
   const sidWidth = Math.max(...sids.map((s) => s.length));
-  const idWidth = Math.max(...items.map((it) => it.id.length));
+  const idWidth = Math.max(...items.map((it) => terminalText(it.id).length));
   return items.map((it, k) => {
-    const left = `${indent}${sids[k].padEnd(sidWidth)}  ${it.id.padEnd(idWidth)}`;
+    const left = `${indent}${sids[k].padEnd(sidWidth)}  ${terminalText(it.id).padEnd(idWidth)}`;
     if (it.title === null) return left.trimEnd();
     return `${left}  ${fit(displayTitle(it.title), width - left.length - 2)}`;
   });
 }
 
-/** One line for a terminal: whitespace collapsed, common HTML entities decoded. */
+/** One line for a terminal: whitespace collapsed, common HTML entities decoded, no control characters. */
 export function displayTitle(title: string): string {
-  return title
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/&(amp|lt|gt|quot|#39|#x27|apos);/g, (_, e: string) => ENTITIES[e] ?? `&${e};`);
+  return terminalText(
+    title
+      .replace(/\s+/g, ' ')
+      .trim()
+      .replace(/&(amp|lt|gt|quot|#39|#x27|apos);/g, (_, e: string) => ENTITIES[e] ?? `&${e};`),
+  );
+}
+
+/**
+ * Catalog text without what a terminal would obey instead of print: C0/C1 control
+ * characters (ESC starts colour, cursor and hyperlink sequences), DEL, and the bidi
+ * overrides that reorder what is shown.
+ */
+export function terminalText(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '');
 }
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#x27': "'", apos: "'" };

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { DataError } from '../data/types';
-import { parsePrefix, PrefixSyntaxError } from './sidText';
+import { parsePrefix, PrefixSyntaxError } from '../../protocol/sidText';
 
 /**
  * Reference IDs in the LETTER / LC-Rec index format: `{"0": ["<a_183>", "<b_70>",

@@ -1,8 +1,8 @@
 import { appendDigits, rowOf } from './codeMatrix';
-import { parsePrefix } from './sidText';
+import { parsePrefix } from '../../protocol/sidText';
 import { sortByTuple } from './tupleSort';
 
-export { parsePrefix, formatSid, PrefixSyntaxError } from './sidText';
+export { parsePrefix, formatSid, PrefixSyntaxError } from '../../protocol/sidText';
 
 /**
  * Lookup of items by leading codes of their full IDs (L codes + digit). Items are

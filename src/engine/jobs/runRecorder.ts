@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { EngineEvent } from '../../protocol';
-import { MetricsLog, RUN_FILES } from '../run/runDirectory';
-import type { TrainingSink } from '../train/trainer';
+import { MetricsLog } from '../run/runDirectory';
+import { RUN_FILES } from '../../protocol/runLayout';
+import type { TrainingSink } from '../train/trainingSink';
 
 /** Where a job's output goes besides the run directory: a terminal or the extension. */
 export interface JobListener {

@@ -7,7 +7,8 @@ import { initBackend } from '../tf/backend';
 import { loadDataset } from '../data/dataset';
 import { featurizeCatalogCancellable } from '../features/featurize';
 import { fuseCooccurrence } from '../features/cooccurrenceInput';
-import { createRunDirectory, readSummary, writeSummary, RUN_FILES } from '../run/runDirectory';
+import { createRunDirectory, readSummary, writeSummary } from '../run/runDirectory';
+import { RUN_FILES } from '../../protocol/runLayout';
 import { writeFileAtomic } from '../run/atomicWrite';
 import { RunLock } from '../run/runLock';
 import { HeartbeatWriter } from '../run/heartbeat';
@@ -48,7 +49,7 @@ export async function runTrainJob(request: TrainJobRequest, listener: JobListene
     listener.log('warn', `resuming with ${request.experimentPath}, not ${previous.experiment_path} the run was started from (their resolved configurations are the same)`);
   }
   const runtime = await initBackend(config.engine.backend, config.engine.threads);
-  listener.log('info', `backend: ${runtime.backend} (${runtime.reason})`);
+  listener.log('info', `backend: ${runtime.reason}`);
 
   let runDir: string;
   let summary: RunSummary;

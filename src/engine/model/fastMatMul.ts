@@ -2,35 +2,10 @@ import type { NamedAttrMap, GradConfig, KernelConfig, TensorInfo } from '@tensor
 import type { TF, Tensor2D } from '../tf/types';
 
 /**
- * matMul whose gradient uses only untransposed products and is computed lazily.
- *
- * tfjs-wasm runs matMul with transposeA/transposeB ~10-30x slower than a plain one
- * (design §6), and the default gradient of matMul uses exactly those. The op is a
- * kernel of our own (an alias of the backend's BatchMatMul) with a registered
- * gradient rather than a tf.customGrad: a registered gradient is a set of thunks the
- * tape evaluates only for inputs on the path to the variables, so e.g. the gradient
- * w.r.t. the input batch of the first layer is never computed (customGrad computes
- * every input's gradient).
+ * Helpers for matMuls that tfjs-wasm runs slowly: transposeA/transposeB products are
+ * ~10-30x slower there than plain ones (design §6), so dense layers (mlp.ts) use an
+ * explicit transpose, and our own kernels alias the backend's matMul kernels.
  */
-export type MatMul = (a: Tensor2D, b: Tensor2D) => Tensor2D;
-
-const MATMUL_KERNEL = 'SemidMatMul';
-
-export function fastMatMul(tf: TF): MatMul {
-  registerGradientOnce(tf, {
-    kernelName: MATMUL_KERNEL,
-    inputsToSave: ['a', 'b'],
-    gradFunc: (dy, saved) => {
-      const [a, b] = saved as Tensor2D[];
-      const g = dy as Tensor2D;
-      return { a: () => productWithTransposedB(tf, g, b), b: () => productWithTransposedA(tf, a, g) };
-    },
-  });
-  return (a, b) => {
-    registerKernelAlias(tf, MATMUL_KERNEL, 'BatchMatMul', { transposeA: false, transposeB: false });
-    return tf.engine().runKernel(MATMUL_KERNEL, { a, b }, { transposeA: false, transposeB: false }) as Tensor2D;
-  };
-}
 
 /**
  * Whether transposeA/transposeB matMuls are slow on the active backend and an explicit

@@ -1,6 +1,6 @@
 import type { TF, Tensor, Tensor1D, Tensor2D, Variable } from '../tf/types';
 import type { Random } from '../util/random';
-import { productWithTransposedA, productWithTransposedB, registerGradientOnce, registerKernelAlias, type MatMul } from './fastMatMul';
+import { productWithTransposedA, productWithTransposedB, registerGradientOnce, registerKernelAlias } from './fastMatMul';
 
 /** A stack of dense layers, ReLU between them, linear output. */
 export interface Mlp {
@@ -32,11 +32,8 @@ export function createMlp(tf: TF, sizes: number[], random: Random): Mlp {
   return { weights, biases };
 }
 
-/**
- * Runs the stack. Each layer is one fused dense op (see `dense`); `_matMul` is kept for
- * callers of the earlier signature and is no longer needed.
- */
-export function mlpForward(tf: TF, mlp: Mlp, x: Tensor2D, _matMul?: MatMul): Tensor2D {
+/** Runs the stack. Each layer is one fused dense op (see `dense`). */
+export function mlpForward(tf: TF, mlp: Mlp, x: Tensor2D): Tensor2D {
   let h = x;
   const last = mlp.weights.length - 1;
   for (let i = 0; i <= last; i++) {

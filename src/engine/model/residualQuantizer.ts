@@ -1,5 +1,4 @@
 import type { TF, Tensor, Tensor1D, Tensor2D, Variable } from '../tf/types';
-import type { MatMul } from './fastMatMul';
 import { stopGradient } from './stopGradient';
 import { squaredDistances } from '../method/codeDistances';
 
@@ -30,7 +29,7 @@ export interface QuantizerOutput {
   quantized: Tensor2D;
 }
 
-export function quantize(tf: TF, z: Tensor2D, codebooks: Variable[], _matMul?: MatMul): QuantizerOutput {
+export function quantize(tf: TF, z: Tensor2D, codebooks: Variable[]): QuantizerOutput {
   const levels: QuantizerLevelOutput[] = [];
   let residual = z;
   let quantized: Tensor2D | null = null;

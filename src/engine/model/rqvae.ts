@@ -1,6 +1,5 @@
 import type { TF, Tensor1D, Tensor2D, Variable } from '../tf/types';
 import type { Random } from '../util/random';
-import { fastMatMul, type MatMul } from './fastMatMul';
 import { createMlp, mlpForward, type Mlp } from './mlp';
 import { stopGradient } from './stopGradient';
 import { quantize, assignCodes, meanSquaredNorm, type QuantizerOutput } from './residualQuantizer';
@@ -36,7 +35,6 @@ export interface RqVaeForward {
 }
 
 export class RqVae {
-  readonly matMul: MatMul;
   readonly encoder: Mlp;
   readonly decoder: Mlp;
   readonly codebooks: Variable[];
@@ -47,11 +45,10 @@ export class RqVae {
     readonly shape: RqVaeShape,
     random: Random,
   ) {
-    this.matMul = fastMatMul(tf);
     const sizes = [shape.inputDim, ...shape.encoder, shape.latentDim];
     this.encoder = createMlp(tf, sizes, random);
     this.decoder = createMlp(tf, [...sizes].reverse(), random);
-    this.codebooks = shape.codebookSizes.map((k, l) => {
+    this.codebooks = shape.codebookSizes.map((k) => {
       const init = new Float32Array(k * shape.latentDim);
       for (let i = 0; i < init.length; i++) init[i] = random.normal() * 0.1;
       return tf.variable(tf.tensor2d(init, [k, shape.latentDim]));
@@ -94,11 +91,11 @@ export class RqVae {
    */
   encode(x: Tensor2D): Tensor2D {
     const tf = this.tf;
-    if (!this.fuseEncoder || !this.shape.fuse) return mlpForward(tf, this.encoder, x, this.matMul);
+    if (!this.fuseEncoder || !this.shape.fuse) return mlpForward(tf, this.encoder, x);
     const d = this.shape.inputDim;
     const content = x.shape[1] === d ? x : (tf.slice(x, [0, 0], [-1, d]) as Tensor2D);
     const fused = x.shape[1] === d ? (tf.zeros([x.shape[0], this.shape.fuse.inputDim]) as Tensor2D) : (tf.slice(x, [0, d], [-1, this.shape.fuse.inputDim]) as Tensor2D);
-    return tf.add(mlpForward(tf, this.encoder, content, this.matMul), mlpForward(tf, this.fuseEncoder, fused, this.matMul)) as Tensor2D;
+    return tf.add(mlpForward(tf, this.encoder, content), mlpForward(tf, this.fuseEncoder, fused)) as Tensor2D;
   }
 
   /** The part of the input the decoder reconstructs. */
@@ -110,10 +107,10 @@ export class RqVae {
   forward(x: Tensor2D, beta: number): RqVaeForward {
     const tf = this.tf;
     const z = this.encode(x);
-    const quantizer = quantize(tf, z, this.codebooks, this.matMul);
+    const quantizer = quantize(tf, z, this.codebooks);
     // Straight-through: the decoder sees q's value, the encoder gets the decoder's gradient.
     const zq = tf.add(z, stopGradient(tf, tf.sub(quantizer.quantized, z))) as Tensor2D;
-    const xHat = mlpForward(tf, this.decoder, zq, this.matMul);
+    const xHat = mlpForward(tf, this.decoder, zq);
     const recon = meanSquaredNorm(tf, tf.sub(this.contentOf(x), xHat) as Tensor2D);
     let total: Tensor1D = recon;
     for (const level of quantizer.levels) {

@@ -61,13 +61,6 @@ export function forEachContext(
   return contexts;
 }
 
-/** The contexts of one sequence as separate arrays (for inspection and tests; allocates). */
-export function contextsOf(sequence: Int32Array, window: number): Int32Array[] {
-  const out: Int32Array[] = [];
-  forEachContext([sequence], window, (items, length) => out.push(items.slice(0, length)));
-  return out;
-}
-
 /** Sorts `a[0..n)` ascending and drops repeats in place; returns the distinct count. */
 export function sortUnique(a: Int32Array, n: number): number {
   if (n <= 32) {

@@ -12,11 +12,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Heartbeat, RunProcess, RunStatus, RunSummary } from '../../protocol';
+import { RUN_FILES, type Heartbeat, type RunProcess, type RunStatus, type RunSummary } from '../../protocol';
 
 export type { Heartbeat, RunProcess };
 
-export const HEARTBEAT_FILE = 'heartbeat.json';
+export const HEARTBEAT_FILE = RUN_FILES.heartbeat;
 /** How often a live run rewrites its heartbeat. */
 export const HEARTBEAT_INTERVAL_MS = 5_000;
 /** A heartbeat older than this means the process is gone (12 missed beats). */

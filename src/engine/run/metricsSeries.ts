@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseEngineEvent, type EngineEvent } from '../../protocol';
-import { RUN_FILES } from './runDirectory';
+import { RUN_FILES } from '../../protocol/runLayout';
 
 /** The step a resume continues from, when `event` announces one. */
 export function resumedFrom(event: EngineEvent): number | null {

@@ -10,7 +10,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RunSummary } from '../../protocol';
 import { canonicalJson, loadExperiment, type ExperimentConfig } from '../config';
-import { readSummary, RUN_FILES } from './runDirectory';
+import { readSummary } from './runDirectory';
+import { RUN_FILES } from '../../protocol/runLayout';
 import { liveStatusOf } from './liveness';
 import { RunRefusedError } from './runRefused';
 

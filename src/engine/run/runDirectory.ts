@@ -2,18 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { EngineEvent, RunSummary } from '../../protocol';
+import { RUN_FILES } from '../../protocol/runLayout';
 import { writeJsonAtomic } from './atomicWrite';
-
-/** File names inside a run directory (design §3). */
-export const RUN_FILES = {
-  config: 'config.yaml',
-  summary: 'summary.json',
-  metrics: 'metrics.jsonl',
-  semanticIds: 'semantic_ids.jsonl',
-  model: 'model',
-  checkpoint: 'checkpoint',
-  log: 'engine.log',
-} as const;
 
 /** `YYYYMMDD-HHMMSS-xxxx`, UTC, 4 random hex digits. */
 export function newRunId(now = new Date()): string {
@@ -62,6 +52,6 @@ export function readSummary(dir: string): RunSummary {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as RunSummary;
   } catch (e) {
-    throw new Error(`${file}: cannot read run summary (${(e as Error).message})`);
+    throw new Error(`${file}: cannot read run summary (${(e as Error).message})`, { cause: e });
   }
 }

@@ -9,8 +9,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { processLiveness, readHeartbeat, thisProcess, type RunProcess } from './liveness';
 import { RunRefusedError } from './runRefused';
+import { RUN_FILES } from '../../protocol/runLayout';
 
-export const LOCK_FILE = 'run.lock';
+export const LOCK_FILE = RUN_FILES.lock;
 
 export class RunLock {
   private released = false;

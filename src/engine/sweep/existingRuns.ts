@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RunSummary } from '../../protocol';
-import { RUN_FILES } from '../run/runDirectory';
+import { RUN_FILES } from '../../protocol/runLayout';
 import { liveStatusOf } from '../run/liveness';
 import { hasCheckpoint } from '../train/checkpoint';
 

@@ -4,7 +4,7 @@
  * interrupted, then comparison.json / comparison.md beside the runs.
  */
 import * as path from 'node:path';
-import type { RunSummary } from '../../protocol';
+import { COMPARISON_FILES, type RunSummary } from '../../protocol';
 import { configHash, withOverrides, ExperimentError, type ConfigProblem, type ExperimentConfig } from '../config';
 import { runTrainJob, runDirOf } from '../jobs/trainJob';
 import type { JobListener } from '../jobs/runRecorder';
@@ -99,7 +99,6 @@ export interface SweepOutcome {
   failed: number;
 }
 
-export const COMPARISON_FILES = { json: 'comparison.json', markdown: 'comparison.md' } as const;
 
 /**
  * Trains the plan one run at a time. A run that fails is recorded and the sweep goes

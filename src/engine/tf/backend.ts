@@ -18,7 +18,7 @@ export type BackendName = 'gpu' | 'native' | 'wasm' | 'cpu';
 export interface EngineRuntime {
   tf: TF;
   backend: BackendName;
-  /** Human-readable account of the choice, including why faster ones were skipped. */
+  /** The choice in words, starting with the backend's name, and why faster ones were passed over. */
   reason: string;
   threads: number;
 }
@@ -83,7 +83,6 @@ export function wasmDirectory(): string {
 }
 
 async function loadWasm(threads: number | null): Promise<{ tf: TF; note: string }> {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   const tf = require('@tensorflow/tfjs') as TF;
   const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
   wasm.setWasmPaths(wasmDirectory() + path.sep);
@@ -105,32 +104,36 @@ async function loadCpu(): Promise<TF> {
   return tf;
 }
 
+/** `; not installed: a, b` and `; <pkg>: <why>` for the faster backends that were passed over. */
+function skippedNote(skipped: readonly { pkg: string; error: string }[]): string {
+  const missing = skipped.filter((s) => s.error === 'not installed').map((s) => s.pkg);
+  const broken = skipped.filter((s) => s.error !== 'not installed').map((s) => `${s.pkg} failed: ${s.error}`);
+  return [...(missing.length ? [`not installed: ${missing.join(', ')}`] : []), ...broken].map((part) => `; ${part}`).join('');
+}
+
 export async function initBackend(request: BackendRequest, threads: number | null): Promise<EngineRuntime> {
-  const skipped: string[] = [];
+  const skipped: { pkg: string; error: string }[] = [];
+  const how = request === 'auto' ? 'chosen automatically' : 'as requested';
   const nativeKinds: ('gpu' | 'native')[] = request === 'auto' ? ['gpu', 'native'] : request === 'gpu' || request === 'native' ? [request] : [];
   for (const kind of nativeKinds) {
     const loaded = tryLoadNative(kind);
     if ('tf' in loaded) {
-      const why = request === 'auto' ? `${NATIVE_PACKAGES[kind]} found and working` : `requested ${kind}`;
-      const reason = skipped.length ? `${why} (${skipped.join('; ')})` : why;
-      return { tf: loaded.tf, backend: kind, reason, threads: threads ?? 0 };
+      return { tf: loaded.tf, backend: kind, reason: `${kind} (${NATIVE_PACKAGES[kind]}), ${how}${skippedNote(skipped)}`, threads: threads ?? 0 };
     }
     if (request !== 'auto') {
       throw new BackendError(`engine.backend: ${kind} requested but ${NATIVE_PACKAGES[kind]} is unavailable (${loaded.error}); ${INSTALL_HINT[kind]}`);
     }
-    skipped.push(`${NATIVE_PACKAGES[kind]}: ${loaded.error}`);
+    skipped.push({ pkg: NATIVE_PACKAGES[kind], error: loaded.error });
   }
   if (request === 'auto' || request === 'wasm') {
     try {
       const { tf, note } = await loadWasm(threads);
-      const why = request === 'auto' ? 'wasm (SIMD) backend' : 'requested wasm';
-      return { tf, backend: 'wasm', reason: `${why}${skipped.length ? ` (${skipped.join('; ')})` : ''}${note}`, threads: 1 };
+      return { tf, backend: 'wasm', reason: `wasm (SIMD), ${how}${skippedNote(skipped)}${note}`, threads: 1 };
     } catch (e) {
       if (request === 'wasm') throw new BackendError(`engine.backend: wasm failed to start: ${(e as Error).message}`);
-      skipped.push(`wasm: ${(e as Error).message}`);
+      skipped.push({ pkg: 'wasm', error: (e as Error).message });
     }
   }
   const tf = await loadCpu();
-  const why = request === 'cpu' ? 'requested cpu' : 'pure-JS cpu backend (slow)';
-  return { tf, backend: 'cpu', reason: `${why}${skipped.length ? ` (${skipped.join('; ')})` : ''}`, threads: 1 };
+  return { tf, backend: 'cpu', reason: `cpu (pure JavaScript, slow), ${how}${skippedNote(skipped)}`, threads: 1 };
 }

@@ -11,7 +11,7 @@ import { duplicateMasks, inBatchAccuracy, symmetricInfoNce, straightThroughQuant
 import { balanceLossFromDistances } from '../method/balanceLoss';
 import { DeadCodeTracker, reinitDeadCodes, type DeadCodeTrackerState } from '../method/deadCodes';
 import { coherence, type CoherenceAtDepth } from '../diagnostics/codebookStats';
-import type { StepReport, TrainingSink } from './trainer';
+import type { StepReport, TrainingSink } from './trainingSink';
 
 /**
  * The seed's additions to the RQ-VAE step (design §4): the collaborative InfoNCE term
@@ -102,7 +102,7 @@ export class SeedMethod {
       const za = this.model.encode(tf.tensor2d(this.pairA, [rows, dim]));
       const zb = this.model.encode(tf.tensor2d(this.pairB, [rows, dim]));
       const side = (z: Tensor2D): Tensor2D =>
-        this.config.collab.target === 'latent' ? z : straightThroughQuantized(tf, z, quantize(tf, z, this.model.codebooks, this.model.matMul).quantized);
+        this.config.collab.target === 'latent' ? z : straightThroughQuantized(tf, z, quantize(tf, z, this.model.codebooks).quantized);
       const [sa, sb] = [side(za), side(zb)];
       // A batch repeats popular items: their other copies are not negatives.
       const options = { centred: this.config.collab.similarity === 'centred', duplicates: duplicateMasks(tf, a, b) ?? undefined };

@@ -14,15 +14,11 @@ import { ThroughputMeter } from './throughput';
 import { codebookStats, type CodebookStats } from '../diagnostics/codebookStats';
 import { assignCollisionDigits } from '../ids/collisionDigit';
 import { writeSemanticIds } from '../ids/semanticIdsFile';
-import { RUN_FILES } from '../run/runDirectory';
+import { RUN_FILES } from '../../protocol/runLayout';
 import { SeedMethod } from './seedMethod';
+import type { StepReport, TrainingSink } from './trainingSink';
 
-/** What the training loop reports to (the run recorder, then the CLI or the extension). */
-export interface TrainingSink {
-  emit(event: EngineEvent): void;
-  log(level: 'info' | 'warn' | 'error', message: string): void;
-  stopRequested(): boolean;
-}
+export type { TrainingSink };
 
 export interface TrainingInput {
   config: ExperimentConfig;
@@ -261,14 +257,6 @@ export async function trainRqVae(input: TrainingInput, sink: TrainingSink): Prom
   }
 }
 
-export interface StepReport {
-  losses: Omit<Extract<EngineEvent, { type: 'losses' }>, 'type' | 'time' | 'step' | 'epoch'>;
-  /** Row-major rows x levels. */
-  codes: Int32Array;
-  finite: boolean;
-  /** Per level r_{l-1} of this batch, kept only when the seed method asked for it. */
-  residuals: Tensor2D[] | null;
-}
 
 /** One optimizer step on one batch. */
 function trainStep(input: TrainingInput, model: RqVae, optimizer: Optimizer, method: SeedMethod, batch: Float32Array, rows: number, step: number): StepReport {

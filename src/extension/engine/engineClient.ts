@@ -1,14 +1,14 @@
 /**
  * One engine child process for one training (vscode-tensorboard's session model):
- * `child_process.fork` of dist/engine.js, typed IPC from src/protocol, a graceful stop
+ * `child_process.fork` of `dist/cli.js engine`, typed IPC from src/protocol, a graceful stop
  * that becomes a kill after a timeout. No vscode import, so it runs under node:test.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
-import type { EngineEvent, EngineToHost, HostToEngine } from '../../protocol';
+import { EXIT, type EngineEvent, type EngineToHost, type HostToEngine } from '../../protocol';
 
 export interface EngineLaunch {
-  /** Absolute path of dist/engine.js. */
+  /** Absolute path of dist/cli.js (forked as `semid engine`). */
   enginePath: string;
   /** Node executable to run it under (`semid.engine.nodePath`); undefined: VS Code's own. */
   nodePath: string | undefined;
@@ -44,7 +44,7 @@ export class EngineSession {
     const env: NodeJS.ProcessEnv = { ...process.env, SEMID_MODULE_PATHS: launch.modulePaths.join(path.delimiter) };
     // Inside VS Code, process.execPath is the Electron binary: it must run as plain Node.
     if (!launch.nodePath) env.ELECTRON_RUN_AS_NODE = '1';
-    this.child = fork(launch.enginePath, [], {
+    this.child = fork(launch.enginePath, ['engine'], {
       cwd: launch.cwd,
       env,
       execPath: launch.nodePath || undefined,
@@ -121,8 +121,8 @@ export class EngineSession {
   private conclude(code: number | null, signal: NodeJS.Signals | null, spawnError: Error | undefined): EngineOutcome {
     const done = this.doneMessage;
     if (done) {
-      if (done.exitCode === 0) return { kind: 'completed', runDir: this.runDir };
-      if (done.exitCode === 130) return { kind: 'interrupted', runDir: this.runDir };
+      if (done.exitCode === EXIT.completed) return { kind: 'completed', runDir: this.runDir };
+      if (done.exitCode === EXIT.interrupted) return { kind: 'interrupted', runDir: this.runDir };
       return { kind: 'failed', runDir: this.runDir, error: done.error ?? `the engine exited with code ${done.exitCode}`, exitCode: done.exitCode };
     }
     const how = spawnError

@@ -1,5 +1,5 @@
 /**
- * Key completion without the Red Hat YAML extension: the keys valid in the section at
+ * Key completion where the Red Hat YAML extension does not give it (yamlExtension.ts): the keys valid in the section at
  * the cursor (with their docs and defaults), and the allowed values of enum and
  * boolean keys.
  */
@@ -7,12 +7,13 @@ import * as vscode from 'vscode';
 import { childrenOf, describeExpected, KeySpec, keySpec } from '../../engine/config';
 import { formatKeyValue, keyMarkdown, sectionMarkdown } from './keyDocs';
 import { completionSpot } from './yamlCursor';
+import { yamlExtensionCovers } from './yamlExtension';
 
 export class ExperimentCompletionProvider implements vscode.CompletionItemProvider {
   constructor(private readonly isExperiment: (document: vscode.TextDocument) => boolean) {}
 
   provideCompletionItems(document: vscode.TextDocument, position: vscode.Position): vscode.CompletionItem[] {
-    if (!this.isExperiment(document)) return [];
+    if (!this.isExperiment(document) || yamlExtensionCovers(document)) return [];
     const lines = document.getText().split(/\r?\n/);
     const spot = completionSpot(lines, position.line, position.character);
     if (spot === null) return [];
@@ -38,7 +39,6 @@ export class ExperimentCompletionProvider implements vscode.CompletionItemProvid
           item.detail = `${describeExpected(spec)} (default ${formatKeyValue(spec.default)})`;
           item.documentation = new vscode.MarkdownString(keyMarkdown(spec));
           // Keys the engine ignores yet come last.
-          item.sortText = `${spec.active ? '0' : '1'}${child.name}`;
         }
         if (word) item.range = word;
         return item;

@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { ConfigProblem, parseExperiment } from '../../engine/config';
+import { isSchemaProblem, yamlExtensionCovers } from './yamlExtension';
 
 const TYPING_PAUSE_MS = 300;
 export const DIAGNOSTIC_SOURCE = 'semid';
@@ -29,11 +30,16 @@ export function toDiagnostic(problem: ConfigProblem): vscode.Diagnostic {
   return diagnostic;
 }
 
-/** The diagnostics of one experiment text; `--set` problems cannot arise from a file and are dropped. */
-export function diagnoseExperiment(text: string, filePath: string): vscode.Diagnostic[] {
+/**
+ * The diagnostics of one experiment text; `--set` problems cannot arise from a file and
+ * are dropped, and so are unknown keys when the YAML extension reports them from our schema.
+ */
+export function diagnoseExperiment(text: string, filePath: string, schemaReportsUnknownKeys = false): vscode.Diagnostic[] {
   try {
     const { problems } = parseExperiment(text, filePath, { checkFiles: true });
-    return problems.filter((p) => !p.message.startsWith('--set ')).map(toDiagnostic);
+    return problems
+      .filter((p) => !p.message.startsWith('--set ') && !(schemaReportsUnknownKeys && isSchemaProblem(p.message)))
+      .map(toDiagnostic);
   } catch (e) {
     const message = `the experiment could not be checked: ${e instanceof Error ? e.message : String(e)}`;
     const diagnostic = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), message, vscode.DiagnosticSeverity.Warning);
@@ -73,7 +79,7 @@ export class ExperimentDiagnostics implements vscode.Disposable {
       this.collection.delete(document.uri);
       return;
     }
-    this.collection.set(document.uri, diagnoseExperiment(document.getText(), document.uri.fsPath));
+    this.collection.set(document.uri, diagnoseExperiment(document.getText(), document.uri.fsPath, yamlExtensionCovers(document)));
   }
 
   dispose(): void {

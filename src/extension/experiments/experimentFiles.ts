@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import * as vscode from 'vscode';
 import type { RunStore } from '../runs/runStore';
-import type { GlobSet } from './globPattern';
+import type { ExperimentGlobs } from './experimentGlobs';
 import { isExperimentPath } from './experimentPatterns';
 import { experimentOutputDir } from './outputDir';
 
@@ -26,7 +26,7 @@ export class ExperimentFiles implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
 
   constructor(
-    private patterns: GlobSet,
+    private patterns: ExperimentGlobs,
     private readonly runs: RunStore,
     private readonly log: (message: string) => void,
   ) {
@@ -39,7 +39,7 @@ export class ExperimentFiles implements vscode.Disposable {
     return [...this.files.keys()].sort();
   }
 
-  setPatterns(patterns: GlobSet): void {
+  setPatterns(patterns: ExperimentGlobs): void {
     this.patterns = patterns;
     this.restart();
   }
@@ -47,7 +47,9 @@ export class ExperimentFiles implements vscode.Disposable {
   /** Follows the runs of an experiment text (an open, maybe unsaved document, or a file on disk). */
   track(filePath: string, text: string): void {
     const outputDir = experimentOutputDir(text, filePath);
+    const isNew = !this.files.has(filePath);
     this.files.set(filePath, outputDir);
+    if (isNew) this.changed.fire();
     this.runs.watchOutputDir(outputDir);
     // Run folders hold no experiments: stop walking them, unless they hold this very file.
     if (!this.outputDirs.has(outputDir) && !isSameOrInside(path.dirname(filePath), outputDir)) {
@@ -87,7 +89,6 @@ export class ExperimentFiles implements vscode.Disposable {
     if (!isExperimentPath(this.patterns, p)) return;
     try {
       this.track(p, await fsp.readFile(p, 'utf8'));
-      this.changed.fire();
     } catch (e) {
       this.log(`reading ${p}: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -1,4 +1,8 @@
-/** Hover docs of experiment keys (description, default, allowed values) and, below them, the latest run's metrics. */
+/**
+ * Hover docs of experiment keys (description, default, allowed values) and, below them,
+ * the latest run's metrics. Where the Red Hat YAML extension shows the key docs from
+ * our schema, only the metrics are shown here.
+ */
 import * as vscode from 'vscode';
 import { keySpec, sectionSpec } from '../../engine/config';
 import type { RunStore } from '../runs/runStore';
@@ -6,6 +10,7 @@ import { keyMarkdown, sectionMarkdown } from './keyDocs';
 import { OPEN_DASHBOARD_COMMAND, runHoverMarkdown } from './runHover';
 import { metricFamily } from './runMetrics';
 import { keyAt } from './yamlCursor';
+import { yamlExtensionCovers } from './yamlExtension';
 
 export class ExperimentHoverProvider implements vscode.HoverProvider {
   constructor(
@@ -21,10 +26,12 @@ export class ExperimentHoverProvider implements vscode.HoverProvider {
     const section = spec ? undefined : sectionSpec(key.path);
     if (!spec && !section) return undefined;
 
-    const markdown = new vscode.MarkdownString(spec ? keyMarkdown(spec) : section ? sectionMarkdown(section) : '');
+    const docsElsewhere = yamlExtensionCovers(document);
     const family = spec ? metricFamily(spec.path) : null;
+    if (docsElsewhere && family === null) return undefined;
+    const markdown = new vscode.MarkdownString(docsElsewhere ? '' : spec ? keyMarkdown(spec) : section ? sectionMarkdown(section) : '');
     if (family !== null) {
-      markdown.appendMarkdown('\n\n---\n\n');
+      if (!docsElsewhere) markdown.appendMarkdown('\n\n---\n\n');
       markdown.appendMarkdown(await runHoverMarkdown(this.runs, document.uri.fsPath, family));
     }
     markdown.isTrusted = { enabledCommands: [OPEN_DASHBOARD_COMMAND] };

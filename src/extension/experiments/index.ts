@@ -1,7 +1,8 @@
 /**
  * The experiment-file workflow (issue 5, items 3 and 4): finding and watching
  * experiment files, their diagnostics, key completion and hover docs, run metrics in
- * hovers and the Train CodeLens. activate() calls registerExperimentFeatures once.
+ * hovers and the Train CodeLens. activate() calls registerExperimentFeatures once; it
+ * reports the experiment files to `when` clauses through context keys.
  */
 import * as vscode from 'vscode';
 import type { RunStore } from '../runs/runStore';
@@ -12,17 +13,41 @@ import { isExperimentDocument, PATTERNS_SETTING, readPatterns } from './experime
 import { ExperimentHoverProvider } from './hoverProvider';
 import { TrainCodeLensProvider } from './trainCodeLens';
 
-/** Experiment files are YAML on disk; the patterns setting narrows them further. */
+/** Experiment files are YAML on disk; the patterns decide which (experimentPatterns.ts). */
 const SELECTOR: vscode.DocumentSelector = [{ scheme: 'file', language: 'yaml' }];
 
-export function registerExperimentFeatures(context: vscode.ExtensionContext, runs: RunStore): vscode.Disposable {
-  const log = vscode.window.createOutputChannel('Semantic ID Studio: Experiments', { log: true });
-  let patterns = readPatterns();
+/** Context keys the manifest's `when` clauses read (Train button, explorer menu, status item). */
+const EXPERIMENT_PATHS_KEY = 'semid.experimentPaths';
+const HAS_EXPERIMENTS_KEY = 'semid.hasExperiments';
+
+export interface ExperimentFeatures extends vscode.Disposable {
+  /** Fires when the workspace's set of experiment files changes. */
+  readonly onDidChangeFiles: vscode.Event<void>;
+  readonly hasExperiments: () => boolean;
+  /** Re-reads the CodeLens now (a run just ended). */
+  refreshCodeLens(): void;
+}
+
+export function registerExperimentFeatures(
+  runs: RunStore,
+  log: vscode.LogOutputChannel,
+  warn: (message: string) => void,
+): ExperimentFeatures {
+  const reportPattern = (message: string): void => {
+    log.warn(message);
+    warn(message);
+  };
+  let patterns = readPatterns(reportPattern);
   const isExperiment = (document: vscode.TextDocument): boolean => isExperimentDocument(patterns, document);
 
   const files = new ExperimentFiles(patterns, runs, (message) => log.warn(message));
   const diagnostics = new ExperimentDiagnostics(isExperiment);
   const codeLens = new TrainCodeLensProvider(isExperiment, runs);
+  const publish = (): void => {
+    const paths = files.list().map((p) => vscode.Uri.file(p).path);
+    void vscode.commands.executeCommand('setContext', EXPERIMENT_PATHS_KEY, paths);
+    void vscode.commands.executeCommand('setContext', HAS_EXPERIMENTS_KEY, paths.length > 0);
+  };
 
   /** An open experiment is validated, and its runs followed even before the watcher reports it. */
   const opened = (document: vscode.TextDocument): void => {
@@ -31,8 +56,12 @@ export function registerExperimentFeatures(context: vscode.ExtensionContext, run
   };
 
   const disposables: vscode.Disposable[] = [
-    log,
     files,
+    files.onDidChange(publish),
+    // Installing or removing Red Hat's YAML extension changes who reports unknown keys.
+    vscode.extensions.onDidChange(() => {
+      for (const document of vscode.workspace.textDocuments) opened(document);
+    }),
     diagnostics,
     codeLens,
     vscode.languages.registerCompletionItemProvider(SELECTOR, new ExperimentCompletionProvider(isExperiment)),
@@ -46,15 +75,20 @@ export function registerExperimentFeatures(context: vscode.ExtensionContext, run
     vscode.workspace.onDidCloseTextDocument((document) => diagnostics.forget(document.uri)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration(PATTERNS_SETTING)) return;
-      patterns = readPatterns();
+      patterns = readPatterns(reportPattern);
       files.setPatterns(patterns);
       for (const document of vscode.workspace.textDocuments) opened(document);
       codeLens.refresh();
     }),
   ];
   for (const document of vscode.workspace.textDocuments) opened(document);
+  publish();
 
   const registration = vscode.Disposable.from(...disposables);
-  context.subscriptions.push(registration);
-  return registration;
+  return {
+    onDidChangeFiles: files.onDidChange,
+    hasExperiments: () => files.list().length > 0,
+    refreshCodeLens: () => codeLens.refresh(),
+    dispose: () => registration.dispose(),
+  };
 }

@@ -18,7 +18,6 @@ export function keyMarkdown(spec: KeySpec): string {
   if (spec.required) facts[0] = 'Required';
   if (spec.values && spec.values.length > 0) facts.push(`Allowed: ${spec.values.map((v) => `\`${v}\``).join(' | ')}`);
   lines.push(facts.join('  \n'));
-  if (!spec.active) lines.push('', `_Accepted, but the engine does not use it yet (${spec.issue ?? 'later work'})._`);
   return lines.join('\n');
 }
 

@@ -6,7 +6,7 @@ import type { RunStore } from '../runs/runStore';
 import { formatAgo } from './relativeTime';
 import { runFacts } from './runFacts';
 import { MetricFamily, metricLines } from './runMetrics';
-import { escapeMarkdown } from '../markdownText';
+import { markdownValue } from '../markdownText';
 
 /** The one command a hover's Markdown may run. */
 export const OPEN_DASHBOARD_COMMAND = 'semid.openDashboard';
@@ -28,7 +28,7 @@ export async function runHoverMarkdown(runs: RunStore, experimentPath: string, f
   const { summary } = facts;
   const when = summary.status === 'running' ? `started ${formatAgo(summary.started_at)}` : formatAgo(summary.finished_at ?? summary.started_at);
   const header =
-    `**Last run** ${escapeMarkdown(summary.run_id)} · ${escapeMarkdown(summary.status)} · ${when} · ` +
+    `**Last run** ${markdownValue(summary.run_id)} · ${markdownValue(summary.status)} · ${markdownValue(when)} · ` +
     `[Open dashboard](${openDashboardLink(latest.dir)} "Open the training dashboard for this run")`;
   return [header, '', ...metricLines(family, facts)].join('\n');
 }

@@ -4,6 +4,7 @@
  * No vscode import.
  */
 import type { RunFacts } from './runFacts';
+import { markdownValue } from '../markdownText';
 
 export type MetricFamily = 'codebook' | 'balance' | 'pairs' | 'collab' | 'dead-codes' | 'losses';
 
@@ -20,10 +21,14 @@ export function metricFamily(keyPath: string): MetricFamily | null {
   return null;
 }
 
-const pct = (x: number): string => `${(x * 100).toFixed(x >= 0.9995 || x === 0 ? 0 : 1)}%`;
-const num = (x: number): string => (Math.abs(x) >= 100 ? x.toFixed(1) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toPrecision(3));
-const count = (x: number): string => x.toLocaleString('en-US');
-const perLevel = (xs: readonly number[], f: (x: number) => string): string => xs.map(f).join(' · ');
+// Run files are data anyone can write: a value that is not a finite number where one
+// belongs is shown as escaped text, never formatted or passed through as Markdown.
+const numeric = (f: (x: number) => string) => (x: unknown): string => (typeof x === 'number' && Number.isFinite(x) ? f(x) : markdownValue(x));
+const pct = numeric((x) => `${(x * 100).toFixed(x >= 0.9995 || x === 0 ? 0 : 1)}%`);
+const num = numeric((x) => (Math.abs(x) >= 100 ? x.toFixed(1) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toPrecision(3)));
+const count = numeric((x) => x.toLocaleString('en-US'));
+const text = numeric(String);
+const perLevel = (xs: readonly unknown[], f: (x: unknown) => string): string => (Array.isArray(xs) ? xs.map(f).join(' · ') : markdownValue(xs));
 
 /** Markdown lines for one family; a line saying why when the run has nothing to show. */
 export function metricLines(family: MetricFamily, facts: RunFacts): string[] {
@@ -31,21 +36,21 @@ export function metricLines(family: MetricFamily, facts: RunFacts): string[] {
     case 'codebook': {
       if (facts.usage.length === 0) return ['_No codebook diagnostics yet._'];
       const rows = facts.usage.map(
-        (u, l) => `| ${l} | ${facts.codebookSize[l] ?? ''} | ${pct(u)} | ${facts.perplexity[l] !== undefined ? num(facts.perplexity[l]) : ''} |`,
+        (u, l) => `| ${l} | ${text(facts.codebookSize[l] ?? '')} | ${pct(u)} | ${facts.perplexity[l] !== undefined ? num(facts.perplexity[l]) : ''} |`,
       );
       return ['| level | codes | usage | perplexity |', '|---:|---:|---:|---:|', ...rows];
     }
     case 'balance': {
       const balance = facts.lastLosses?.balance ?? null;
       const lines = [balance === null ? 'Balance loss: off in this run' : `Final balance loss (per level): ${perLevel(balance, num)}`];
-      if (facts.gini.length > 0) lines.push(`Gini (per level): ${perLevel(facts.gini, (g) => g.toFixed(3))}`);
+      if (facts.gini.length > 0) lines.push(`Gini (per level): ${perLevel(facts.gini, numeric((g) => g.toFixed(3)))}`);
       return lines;
     }
     case 'pairs': {
       const p = facts.pairs;
       if (!p) return ['No pairs mined in this run (the collaborative term was off).'];
-      const share = p.candidates > 0 ? ` (${pct(p.kept / p.candidates)})` : '';
-      const cut = p.threshold === null ? p.criterion : `${p.criterion} ≥ ${p.threshold}`;
+      const share = typeof p.candidates === 'number' && typeof p.kept === 'number' && p.candidates > 0 ? ` (${pct(p.kept / p.candidates)})` : '';
+      const cut = p.threshold === null ? markdownValue(p.criterion) : `${markdownValue(p.criterion)} ≥ ${text(p.threshold)}`;
       return [`Pairs kept: ${count(p.kept)} of ${count(p.candidates)}${share}, ${cut}, from ${count(p.contexts)} contexts`];
     }
     case 'collab': {
@@ -56,14 +61,14 @@ export function metricLines(family: MetricFamily, facts: RunFacts): string[] {
     }
     case 'dead-codes': {
       const lines: string[] = [];
-      if (facts.deadCodes.length > 0) lines.push(`Dead codes (per level): ${perLevel(facts.deadCodes, String)}`);
+      if (facts.deadCodes.length > 0) lines.push(`Dead codes (per level): ${perLevel(facts.deadCodes, text)}`);
       const r = facts.reinits;
-      lines.push(r.events === 0 ? 'Re-initialisations: none' : `Re-initialisations: ${r.events} (${count(r.codes)} codes)`);
+      lines.push(r.events === 0 ? 'Re-initialisations: none' : `Re-initialisations: ${text(r.events)} (${count(r.codes)} codes)`);
       return lines;
     }
     case 'losses': {
       const l = facts.lastLosses;
-      if (l) return [`Final losses (step ${l.step}): recon ${num(l.recon)} · total ${num(l.total)}`];
+      if (l) return [`Final losses (step ${text(l.step)}): recon ${num(l.recon)} · total ${num(l.total)}`];
       const recon = facts.summary.recon_loss;
       return [recon === null ? '_No losses yet._' : `Final recon loss: ${num(recon)}`];
     }
@@ -78,8 +83,8 @@ export function headline(facts: RunFacts): string {
   }
   if (summary.status === 'failed') return 'failed';
   const parts: string[] = [];
-  if (facts.collisionRate !== null) parts.push(`collisions ${(facts.collisionRate * 100).toFixed(1)}%`);
-  if (facts.usage.length > 0) parts.push(`usage ${facts.usage.map((u) => Math.round(u * 100)).join('/')}%`);
+  if (typeof facts.collisionRate === 'number') parts.push(`collisions ${(facts.collisionRate * 100).toFixed(1)}%`);
+  if (Array.isArray(facts.usage) && facts.usage.length > 0) parts.push(`usage ${facts.usage.map((u) => Math.round(Number(u) * 100)).join('/')}%`);
   if (summary.status === 'interrupted') parts.unshift('interrupted');
   return parts.join(' · ');
 }

@@ -1,15 +1,20 @@
 /**
  * "Train · last run 3 min ago · collisions 8.3% · usage 100/100/100%" above an
- * experiment's `name:`; clicking it trains the file. Refreshed when runs change and
- * every minute (for the "ago").
+ * experiment's `name:`; clicking it trains the file. When the newest run was
+ * interrupted, a "Resume" lens beside it continues that run. Refreshed when runs
+ * change, when a training ends (refresh()), and every minute (for the "ago").
+ * Everything shown comes from run files, so it goes through plainLabel (CodeLens
+ * titles render $(icon) syntax).
  */
 import * as vscode from 'vscode';
 import type { RunStore } from '../runs/runStore';
 import { formatAgo } from './relativeTime';
 import { runFacts } from './runFacts';
 import { headline } from './runMetrics';
+import { plainLabel } from '../markdownText';
 
 const TRAIN_COMMAND = 'semid.train';
+const RESUME_COMMAND = 'semid.resume';
 const REFRESH_MS = 60_000;
 const LIVE_REFRESH_MS = 2_000;
 
@@ -44,7 +49,19 @@ export class TrainCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
     if (!this.isExperiment(document)) return [];
     const line = nameLine(document);
     const range = new vscode.Range(line, 0, line, 0);
-    return [new vscode.CodeLens(range, { title: await this.title(document.uri.fsPath), command: TRAIN_COMMAND, arguments: [document.uri] })];
+    const lenses = [new vscode.CodeLens(range, { title: await this.title(document.uri.fsPath), command: TRAIN_COMMAND, arguments: [document.uri] })];
+    const latest = this.runs.latest(document.uri.fsPath);
+    if (latest?.summary.status === 'interrupted') {
+      lenses.push(
+        new vscode.CodeLens(range, {
+          title: `Resume at step ${latest.summary.steps}`,
+          tooltip: `Continue ${latest.dir} from its last checkpoint`,
+          command: RESUME_COMMAND,
+          arguments: [latest.dir],
+        }),
+      );
+    }
+    return lenses;
   }
 
   private async title(experimentPath: string): Promise<string> {
@@ -54,7 +71,7 @@ export class TrainCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
     const facts = runFacts(latest.summary, events);
     const when = formatAgo(latest.summary.finished_at ?? latest.summary.started_at);
     const metric = headline(facts);
-    return `Train · last run ${when}${metric ? ` · ${metric}` : ''}`;
+    return plainLabel(`Train · last run ${when}${metric ? ` · ${metric}` : ''}`);
   }
 
   dispose(): void {

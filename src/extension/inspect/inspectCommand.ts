@@ -1,17 +1,19 @@
 /**
  * "Inspect Item by Semantic ID": an ID or prefix, a run, a pick among the matching
- * items, then a read-only report of the chosen item. Works without workspace trust:
- * it only reads run files.
+ * items, then a read-only report of the chosen item. The engine answers the queries
+ * (`semid inspect --json`, engineInspect.ts). Works without workspace trust: the
+ * engine only reads the run's files.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { displayTitle, inspectItem, inspectPrefix, type ItemReport } from '../../engine/diagnostics/inspect';
-import { formatSid, parsePrefix } from '../../engine/ids/sidText';
+import { formatSid, parsePrefix, type ItemReport } from '../../protocol';
+import { engineNodePath } from '../config';
 import type { CommandHandler, Ctx } from '../ctx';
 import { obviousRun, pickRun } from '../runPick';
 import type { TrainingManager } from '../training/trainingManager';
+import { plainLabel } from '../markdownText';
+import { inspectItemInEngine, inspectPrefixInEngine, InspectRefused, type EngineCommand } from './engineInspect';
 import { itemReportMarkdown, type ItemReportDocuments } from './itemReportDocument';
-import { RunInspectionCache } from './runInspection';
 
 /** Arguments the command accepts when called programmatically (tests, links); each skips its prompt. */
 export interface InspectArguments {
@@ -29,7 +31,6 @@ export interface InspectResult {
 const MAX_LISTED = 1000;
 
 export function inspectCommand(manager: TrainingManager, documents: ItemReportDocuments): (ctx: Ctx) => CommandHandler {
-  const cache = new RunInspectionCache();
   return (ctx) =>
     async (arg: unknown): Promise<InspectResult | undefined> => {
       const given: InspectArguments = typeof arg === 'object' && arg !== null && !(arg instanceof vscode.Uri) ? (arg as InspectArguments) : {};
@@ -55,10 +56,16 @@ export function inspectCommand(manager: TrainingManager, documents: ItemReportDo
         (await obviousRun(ctx, manager, undefined)) ??
         (await pickRun(ctx, 'Run whose semantic IDs to search', (r) => r.summary.status === 'completed'));
       if (runDir === undefined) return undefined;
-      const inspection = await cache.get(runDir);
-      if (inspection.catalogProblem) ctx.log.warn(`inspect ${runDir}: no titles (${inspection.catalogProblem})`);
-      const found = inspectPrefix(inspection.index, parsePrefix(text, inspection.index.prefixes.width), { limit: MAX_LISTED });
+      const engine: EngineCommand = { cliPath: ctx.enginePath, nodePath: engineNodePath() };
       const runLabel = path.basename(runDir);
+      let found;
+      try {
+        found = await inspectPrefixInEngine(engine, runDir, text, MAX_LISTED);
+      } catch (err) {
+        if (!(err instanceof InspectRefused)) throw err;
+        void ctx.notifications.info(`${err.message} (run ${runLabel})`);
+        return undefined;
+      }
       if (found.count === 0) {
         void ctx.notifications.info(`no item's semantic ID starts with ${formatSid(codes)} in run ${runLabel}.`);
         return undefined;
@@ -67,10 +74,11 @@ export function inspectCommand(manager: TrainingManager, documents: ItemReportDo
         given.itemId ??
         (
           await vscode.window.showQuickPick(
+            // Catalog text: no $(icon) syntax, one line.
             found.items.map((it) => ({
-              label: it.title ? displayTitle(it.title) : it.id,
+              label: plainLabel(it.title ?? it.id),
               description: formatSid(it.sid),
-              detail: it.id,
+              detail: plainLabel(it.id),
               id: it.id,
             })),
             {
@@ -82,8 +90,9 @@ export function inspectCommand(manager: TrainingManager, documents: ItemReportDo
           )
         )?.id;
       if (itemId === undefined) return undefined;
-      const report = inspectItem(inspection.index, itemId);
-      const document = documents.put(runLabel, report, itemReportMarkdown(report, inspection.catalog, runLabel, inspection.catalogProblem));
+      const report = await inspectItemInEngine(engine, runDir, itemId);
+      if (report.catalogProblem) ctx.log.warn(`inspect ${runDir}: no titles (${report.catalogProblem})`);
+      const document = documents.put(runLabel, report, itemReportMarkdown(report, runLabel));
       const doc = await vscode.workspace.openTextDocument(document);
       await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
       await vscode.window.showTextDocument(doc, { preview: true });

@@ -3,10 +3,8 @@
  * the item's catalog fields and the items sharing its prefixes at each depth.
  */
 import * as vscode from 'vscode';
-import type { Catalog } from '../../engine/data/types';
-import { displayTitle, type InspectedItem, type ItemReport } from '../../engine/diagnostics/inspect';
-import { formatSid } from '../../engine/ids/sidText';
-import { escapeMarkdown } from '../markdownText';
+import { formatSid, type InspectedItem, type ItemReport } from '../../protocol';
+import { codeSpan, escapeMarkdown } from '../markdownText';
 
 export const INSPECT_SCHEME = 'semid-inspect';
 
@@ -35,22 +33,22 @@ export class ItemReportDocuments implements vscode.TextDocumentContentProvider, 
   }
 }
 
-export function itemReportMarkdown(report: ItemReport, catalog: Catalog | null, runLabel: string, catalogProblem: string | null): string {
+/** The report as Markdown; every catalog value (ids, titles, fields) escaped or in a safe code span. */
+export function itemReportMarkdown(report: ItemReport, runLabel: string): string {
   const { item } = report;
   const lines = [
-    `# ${escapeMarkdown(item.title ? displayTitle(item.title) : item.id)}`,
+    `# ${escapeMarkdown(item.title ?? item.id)}`,
     '',
-    `Semantic ID \`${formatSid(item.sid)}\` · item \`${item.id}\` · run ${escapeMarkdown(runLabel)}`,
+    `Semantic ID ${codeSpan(formatSid(item.sid))} · item ${codeSpan(item.id)} · run ${escapeMarkdown(runLabel)}`,
     '',
     '## Catalog fields',
     '',
   ];
-  const at = catalog?.indexById.get(item.id);
-  if (catalog && at !== undefined) {
+  if (report.fields) {
     lines.push('| field | value |', '| --- | --- |');
-    for (const [field, value] of Object.entries(catalog.items[at].fields)) lines.push(`| ${escapeMarkdown(field)} | ${escapeMarkdown(fieldText(value))} |`);
+    for (const [field, value] of Object.entries(report.fields)) lines.push(`| ${escapeMarkdown(field)} | ${escapeMarkdown(fieldText(value))} |`);
   } else {
-    lines.push(catalogProblem ? `_The catalog could not be read: ${escapeMarkdown(catalogProblem)}_` : '_Not in the catalog._');
+    lines.push(report.catalogProblem ? `_The catalog could not be read: ${escapeMarkdown(report.catalogProblem)}_` : '_Not in the catalog._');
   }
   lines.push('', '## Items sharing its prefixes', '');
   for (const d of report.depths) {
@@ -65,7 +63,7 @@ export function itemReportMarkdown(report: ItemReport, catalog: Catalog | null, 
 }
 
 function itemLine(it: InspectedItem): string {
-  return `- \`${formatSid(it.sid)}\` \`${it.id}\`${it.title ? ` ${escapeMarkdown(displayTitle(it.title))}` : ''}`;
+  return `- ${codeSpan(formatSid(it.sid))} ${codeSpan(it.id)}${it.title ? ` ${escapeMarkdown(it.title)}` : ''}`;
 }
 
 function fieldText(value: unknown): string {

@@ -6,16 +6,14 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { EngineEvent } from '../../protocol';
+import { RUN_FILES, type EngineEvent } from '../../protocol';
 import { MetricsTail } from './metricsTail';
 import { OutputDirWatcher, RunFileChange } from './outputDirWatcher';
-import { METRICS_FILE, readRunSummary } from './runSummaryFile';
+import { readRunSummary } from './runSummaryFile';
 import type { RunRecord, RunStore } from './runStore';
 
-export function createRunStore(context: vscode.ExtensionContext): RunStore {
-  const store = new FileRunStore(vscode.window.createOutputChannel('Semantic ID Studio: Runs', { log: true }));
-  context.subscriptions.push(store);
-  return store;
+export function createRunStore(log: vscode.LogOutputChannel): RunStore {
+  return new FileRunStore(log);
 }
 
 /** Newest first: by start time, then by run id (which starts with the UTC time). */
@@ -83,6 +81,10 @@ export class FileRunStore implements RunStore {
     return [...this.tailOf(runDir).events];
   }
 
+  refresh(dir: string): Promise<RunRecord | undefined> {
+    return this.loadSummary(path.resolve(dir), true);
+  }
+
   watchOutputDir(dir: string): void {
     const outputDir = path.resolve(dir);
     if (this.watchers.has(outputDir)) return;
@@ -96,7 +98,7 @@ export class FileRunStore implements RunStore {
   }
 
   private async onFileChange(change: RunFileChange): Promise<void> {
-    if (change.file === METRICS_FILE) {
+    if (change.file === RUN_FILES.metrics) {
       // Runs found by the first scan are read on demand (events()); only live appends stream.
       if (!change.live && !this.tails.has(change.runDir)) return;
       await this.readTail(change.runDir, true);
@@ -137,7 +139,7 @@ export class FileRunStore implements RunStore {
 
   private tailOf(runDir: string): MetricsTail {
     let tail = this.tails.get(runDir);
-    if (!tail) this.tails.set(runDir, (tail = new MetricsTail(path.join(runDir, METRICS_FILE))));
+    if (!tail) this.tails.set(runDir, (tail = new MetricsTail(path.join(runDir, RUN_FILES.metrics))));
     return tail;
   }
 
@@ -147,6 +149,5 @@ export class FileRunStore implements RunStore {
     this.watchers.clear();
     this.changeRun.dispose();
     this.appendEvents.dispose();
-    this.log.dispose();
   }
 }

@@ -7,17 +7,19 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
-import { METRICS_FILE, SUMMARY_FILE } from './runSummaryFile';
+import { RUN_FILES } from '../../protocol';
 
 export interface RunFileChange {
   runDir: string;
-  file: typeof SUMMARY_FILE | typeof METRICS_FILE;
+  file: WatchedFile;
   /** False for files found by the first scan of the folder. */
   live: boolean;
 }
 
 const APPEAR_POLL_MS = 2000;
-const RUN_FILES = new Set<string>([SUMMARY_FILE, METRICS_FILE]);
+type WatchedFile = typeof RUN_FILES.summary | typeof RUN_FILES.metrics;
+const WATCHED = new Set<string>([RUN_FILES.summary, RUN_FILES.metrics]);
+const isWatched = (name: string): name is WatchedFile => WATCHED.has(name);
 
 export class OutputDirWatcher {
   private watcher: FSWatcher | undefined;
@@ -56,12 +58,12 @@ export class OutputDirWatcher {
     if (rel === '') return false;
     const depth = rel.split(path.sep).length;
     if (depth < 3) return isFile === true;
-    return depth > 3 || !RUN_FILES.has(path.basename(p));
+    return depth > 3 || !WATCHED.has(path.basename(p));
   }
 
   private report(p: string): void {
     const name = path.basename(p);
-    if (name !== SUMMARY_FILE && name !== METRICS_FILE) return;
+    if (!isWatched(name)) return;
     this.onChange({ runDir: path.dirname(p), file: name, live: this.ready });
   }
 

@@ -22,6 +22,8 @@ export interface RunStore extends vscode.Disposable {
   get(dir: string): Promise<RunRecord | undefined>;
   /** Every event of a run's metrics.jsonl so far. */
   events(dir: string): Promise<EngineEvent[]>;
+  /** Re-reads a run's summary.json now (a training just ended) and announces it. */
+  refresh(dir: string): Promise<RunRecord | undefined>;
   /** Start watching a folder for run directories (`<output.dir>`); idempotent. */
   watchOutputDir(dir: string): void;
   /** Fires when a run's summary.json changes (new run, status change). */

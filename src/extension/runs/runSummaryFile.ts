@@ -6,16 +6,13 @@
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import type { RunSummary } from '../../protocol';
+import { RUN_FILES, type RunSummary } from '../../protocol';
 import { HEARTBEAT_FILE, parseHeartbeat, withLiveStatus, type Heartbeat } from '../../engine/run/liveness';
-
-export const SUMMARY_FILE = 'summary.json';
-export const METRICS_FILE = 'metrics.jsonl';
 
 export async function readRunSummary(runDir: string): Promise<RunSummary | null> {
   let text: string;
   try {
-    text = await fsp.readFile(path.join(runDir, SUMMARY_FILE), 'utf8');
+    text = await fsp.readFile(path.join(runDir, RUN_FILES.summary), 'utf8');
   } catch {
     return null;
   }

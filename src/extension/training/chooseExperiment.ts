@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { isExperimentPath, patternGlobs, readPatterns } from '../experiments/experimentPatterns';
+import { isExperimentPath, readPatterns } from '../experiments/experimentPatterns';
 
 const EXCLUDE = '**/{node_modules,.git}/**';
 
@@ -14,7 +14,7 @@ export function isExperimentFile(file: string): boolean {
 }
 
 export async function findExperimentFiles(): Promise<vscode.Uri[]> {
-  const found = await Promise.all(patternGlobs().map((glob) => vscode.workspace.findFiles(glob, EXCLUDE)));
+  const found = await Promise.all(readPatterns().globs.map((glob) => vscode.workspace.findFiles(glob, EXCLUDE)));
   const unique = new Map<string, vscode.Uri>();
   for (const uri of found.flat()) unique.set(uri.fsPath, uri);
   return [...unique.values()].sort((a, b) => a.fsPath.localeCompare(b.fsPath));
@@ -34,7 +34,7 @@ export async function chooseExperimentFile(placeHolder: string): Promise<string 
   const files = await findExperimentFiles();
   if (files.length === 0) {
     void vscode.window.showInformationMessage(
-      'Semantic IDs: no experiment files in this workspace (*.rqvae.yaml, or YAML files under experiments/).',
+      'Semantic IDs: no experiment files in this workspace (*.rqvae.yaml, or YAML files matching the semid.experiments.patterns setting).',
     );
     return undefined;
   }

@@ -1,8 +1,10 @@
-/** "Train RQVAE" and "Stop Training". */
+/** "Train RQVAE", "Resume Interrupted Training" and "Stop Training". */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CommandHandler, Ctx } from '../ctx';
 import { requireTrust } from '../trust';
-import { chooseExperimentFile, experimentArgument } from './chooseExperiment';
+import { chooseExperimentFile, experimentArgument, isExperimentFile } from './chooseExperiment';
+import { pickRun, runsOfExperiment } from '../runPick';
 import type { TrainingManager, TrainingOutcome } from './trainingManager';
 import { showTrainingProgress } from './trainingProgress';
 import { validateForTraining } from './validateExperiment';
@@ -11,6 +13,7 @@ import { validateForTraining } from './validateExperiment';
 export type TrainCommandResult = TrainingOutcome | { kind: 'refused' } | { kind: 'invalid' } | undefined;
 
 const OPEN_DASHBOARD = 'Open Dashboard';
+const RESUME = 'Resume';
 
 export function trainCommand(manager: TrainingManager): (ctx: Ctx) => CommandHandler {
   return (ctx) =>
@@ -27,12 +30,67 @@ export function trainCommand(manager: TrainingManager): (ctx: Ctx) => CommandHan
           `${config.name} is already training; this training is queued and starts when ${ahead === 0 ? 'it' : `the ${ahead + 1} ahead of it`} end${ahead === 0 ? 's' : ''}.`,
         );
       }
-      const outcome = await manager.train({ experimentPath: file, experimentName: config.name, overrides: [] }, (training) =>
+      const outcome = await manager.train({ experimentPath: file, experimentName: config.name, overrides: [], resumeDir: null }, (training) =>
         showTrainingProgress(manager, training),
       );
+      await settle(ctx, outcome);
       report(ctx, config.name, outcome);
       return outcome;
     };
+}
+
+/**
+ * Continues an interrupted run from its last checkpoint, as `semid train --resume` does
+ * (the engine decides whether the run can resume, and says why not). The argument is
+ * the run directory (notification, CodeLens, tests) or an experiment file (its newest
+ * interrupted run); without one the user picks among interrupted runs.
+ */
+export function resumeCommand(manager: TrainingManager): (ctx: Ctx) => CommandHandler {
+  return (ctx) =>
+    async (arg: unknown): Promise<TrainCommandResult> => {
+      if (!requireTrust(ctx.notifications, 'Resuming a training')) return { kind: 'refused' };
+      const runDir = await interruptedRun(ctx, arg);
+      if (runDir === undefined) return undefined;
+      const record = await ctx.runs.get(runDir);
+      if (!record) {
+        ctx.notifications.errorWithLog(`${runDir} is not a run directory (no readable summary.json).`);
+        return { kind: 'invalid' };
+      }
+      const { summary } = record;
+      if (summary.status !== 'interrupted') {
+        void ctx.notifications.info(`run ${summary.run_id} is ${summary.status}; only an interrupted run can be resumed.`);
+        return { kind: 'invalid' };
+      }
+      const name = summary.experiment;
+      const outcome = await manager.train(
+        { experimentPath: summary.experiment_path, experimentName: name, overrides: [], resumeDir: runDir },
+        (training) => showTrainingProgress(manager, training),
+      );
+      await settle(ctx, outcome);
+      report(ctx, name, outcome);
+      return outcome;
+    };
+}
+
+async function interruptedRun(ctx: Ctx, arg: unknown): Promise<string | undefined> {
+  const given = experimentArgument(arg);
+  if (given !== undefined && isExperimentFile(given)) {
+    const latest = (await runsOfExperiment(ctx, given)).find((r) => r.summary.status === 'interrupted');
+    if (latest) return latest.dir;
+    void ctx.notifications.info(`${path.basename(given)} has no interrupted run to resume.`);
+    return undefined;
+  }
+  if (given !== undefined) return given;
+  return pickRun(ctx, 'Interrupted run to resume', (r) => r.summary.status === 'interrupted');
+}
+
+/**
+ * The run's summary.json is final once the engine has exited: the store reads it before
+ * the command returns, so CodeLens, hovers and pickers show the finished run at once
+ * rather than after the file watcher's next look.
+ */
+async function settle(ctx: Ctx, outcome: TrainingOutcome): Promise<void> {
+  if (outcome.runDir) await ctx.runs.refresh(outcome.runDir).catch(() => undefined);
 }
 
 function report(ctx: Ctx, name: string, outcome: TrainingOutcome): void {
@@ -45,8 +103,11 @@ function report(ctx: Ctx, name: string, outcome: TrainingOutcome): void {
       break;
     case 'interrupted':
       void ctx.notifications
-        .info(`${name}: training stopped; the run is marked interrupted and keeps its checkpoint (${outcome.runDir}).`, OPEN_DASHBOARD)
-        .then(openDashboard);
+        .info(`${name}: training stopped; the run is marked interrupted and keeps its checkpoint (${outcome.runDir}).`, RESUME, OPEN_DASHBOARD)
+        .then((choice) => {
+          if (choice === RESUME && outcome.runDir) void vscode.commands.executeCommand('semid.resume', outcome.runDir);
+          else openDashboard(choice);
+        });
       break;
     case 'failed':
       ctx.notifications.errorWithLog(`${name}: training failed: ${outcome.error}`);

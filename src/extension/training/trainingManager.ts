@@ -13,6 +13,8 @@ export interface TrainingRequest {
   experimentPath: string;
   experimentName: string;
   overrides: string[];
+  /** An interrupted run to continue (`semid train --resume`): the engine resumes from its checkpoint, with its config. */
+  resumeDir: string | null;
 }
 
 /** A training the engine is running now. */
@@ -120,11 +122,11 @@ export class TrainingManager implements vscode.Disposable {
       experimentPath: request.experimentPath,
       overrides: request.overrides,
       outDir: null,
-      resumeDir: null,
+      resumeDir: request.resumeDir,
       backend: null,
     };
     const launch = this.launchFor(request);
-    this.log.info(`training ${request.experimentPath} with ${launch.nodePath ?? 'VS Code\'s Node'} (${launch.enginePath})`);
+    this.log.info(`${request.resumeDir ? `resuming ${request.resumeDir}` : `training ${request.experimentPath}`} with ${launch.nodePath ?? 'VS Code\'s Node'} (${launch.enginePath})`);
     const session = new EngineSession(launch, message, {
       onEvent: (event) => {
         if (event.type === 'run_started') {

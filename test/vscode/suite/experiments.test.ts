@@ -11,8 +11,6 @@ import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import { pollUntil } from './support/semid';
 import type { EngineEvent } from '../../../src/protocol';
-import { GlobSet } from '../../../src/extension/experiments/globPattern';
-import { DEFAULT_PATTERNS } from '../../../src/extension/experiments/experimentPatterns';
 import { FileRunStore } from '../../../src/extension/runs/fileRunStore';
 import { MetricsTail } from '../../../src/extension/runs/metricsTail';
 
@@ -102,14 +100,6 @@ describe('experiment files: diagnostics and completion', () => {
     );
     assert.equal(editor.document.isDirty, true);
     await vscode.commands.executeCommand('workbench.action.files.revert');
-  });
-});
-
-describe('experiment files: patterns', () => {
-  it('match the default globs relative to a workspace folder', () => {
-    const globs = new GlobSet(DEFAULT_PATTERNS);
-    for (const p of ['a.rqvae.yaml', 'x/y/a.rqvae.yml', 'experiments/a.yaml', 'experiments/x/b.yml']) assert.ok(globs.matches(p), p);
-    for (const p of ['a.yaml', 'x/experiments/a.yaml', 'experiments/a.json', 'a.rqvae.yamlx']) assert.ok(!globs.matches(p), p);
   });
 });
 

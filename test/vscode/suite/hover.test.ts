@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'mocha';
@@ -147,6 +147,43 @@ describe('hover metrics and CodeLens from a terminal run', function () {
     assert.match(text, /\*\*data\.embedding_dim\*\*/);
     assert.match(text, /Default: `null`/);
     assert.doesNotMatch(text, /Last run/);
+  });
+
+  it('shows a run file\'s Markdown as text: no links, images or HTML reach the hover', async () => {
+    // A crafted run of another experiment file: strings where numbers belong, Markdown in every field.
+    const crafted = path.join(path.dirname(experiment), 'b-crafted.rqvae.yaml');
+    writeFileSync(crafted, readFileSync(experiment, 'utf8').replace('name: b-hover', 'name: b-crafted'));
+    const dir = path.join(outputDir, 'b-crafted', '29990101-000000-beef');
+    mkdirSync(dir, { recursive: true });
+    const link = '[click](https://evil.example/x) ![pixel](https://evil.example/p.png) <img src=x>';
+    const real = JSON.parse(readFileSync(path.join(runDir, 'summary.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(
+      path.join(dir, 'summary.json'),
+      JSON.stringify({ ...real, run_id: link, experiment: 'b-crafted', experiment_path: crafted, started_at: '2999-01-01T00:00:00.000Z', codebook_size: [link, link, link] }),
+    );
+    const events = readFileSync(path.join(runDir, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .map((e) => (e.type === 'pairs' ? { ...e, criterion: link, threshold: link, kept: link } : e));
+    writeFileSync(path.join(dir, 'metrics.jsonl'), events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    const craftedDoc = await vscode.workspace.openTextDocument(crafted);
+    try {
+      const sizes = await waitFor('the crafted run in the hover', async () => {
+        const t = await hoverText(craftedDoc.uri, keyPosition(craftedDoc, 'codebook_size'));
+        return t.includes('Last run') && t.includes('evil') ? t : undefined;
+      });
+      const pairs = await hoverText(craftedDoc.uri, keyPosition(craftedDoc, 'window'));
+      for (const text of [sizes, pairs]) {
+        assert.doesNotMatch(text, /\]\(https?:/, 'no Markdown link or image');
+        assert.doesNotMatch(text, /(^|[^\\])<img/, 'no HTML');
+        assert.doesNotMatch(text, /(^|[^\\])https?:\/\//, 'no bare URL to autolink');
+        assert.ok(text.includes('\\[click\\]\\(https\\://evil\\.example/x\\)'), `the text itself, escaped: ${text}`);
+      }
+      assert.match(pairs, /Pairs kept: .*click/);
+    } finally {
+      rmSync(crafted, { force: true });
+    }
   });
 
   it('reads "Train · last run <when> · <headline>" above name: and trains the file', async () => {

@@ -58,6 +58,51 @@ describe('training (trusted workspace)', function () {
     assert.equal(api.activeTrainings().length, 0);
   });
 
+  it('shows the finished run in the CodeLens as soon as "Train" returns', async () => {
+    const file = fixture('training', `lens-${Date.now()}.rqvae.yaml`);
+    fs.writeFileSync(file, fs.readFileSync(fixture('tiny.rqvae.yaml'), 'utf8').replace('name: tiny', `name: ${path.basename(file, '.rqvae.yaml')}`).replace('items: items.jsonl', 'items: ../items.jsonl'));
+    try {
+      const lens = async () =>
+        (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', vscode.Uri.file(file)))?.map((l) => l.command?.title ?? '') ?? [];
+      await vscode.workspace.openTextDocument(file);
+      assert.ok((await lens()).some((t) => t.includes('no runs yet')), `before: ${(await lens()).join(' | ')}`);
+      const outcome = await train(file);
+      assert.equal(outcome?.kind, 'completed', JSON.stringify(outcome));
+      const titles = await lens();
+      assert.ok(titles.some((t) => /^Train · last run /.test(t)), `right after training: ${titles.join(' | ')}`);
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  });
+
+  it('resumes an interrupted run from the UI, ending with the IDs of an uninterrupted run', async () => {
+    const file = fixture('training', 'resume.rqvae.yaml');
+    await vscode.workspace.openTextDocument(file); // the CodeLens is asked of an open document
+    const whole = await train(file);
+    assert.equal(whole?.kind, 'completed', JSON.stringify(whole));
+    const idsOf = (runDir: string) => fs.readFileSync(path.join(runDir, 'semantic_ids.jsonl'), 'utf8');
+
+    const pending = train(file);
+    await waitFor('the second run to step', () => /resume wasm \d+\//.test(api.statusText()) && api.activeTrainings().find((t) => t.experimentPath === file && t.runDir));
+    await vscode.commands.executeCommand('semid.stop', vscode.Uri.file(file));
+    const stopped = await pending;
+    assert.equal(stopped?.kind, 'interrupted', JSON.stringify(stopped));
+    assert.ok(stopped.runDir);
+    const notice = api.shownMessages().at(-1);
+    assert.match(notice?.text ?? '', /training stopped/);
+    // The CodeLens offers the resume, pointing at this run.
+    const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', vscode.Uri.file(file))) ?? [];
+    const resumeLens = lenses.find((l) => l.command?.command === 'semid.resume');
+    assert.ok(resumeLens, `a Resume CodeLens: ${lenses.map((l) => l.command?.title).join(' | ')}`);
+    assert.deepEqual(resumeLens.command?.arguments, [stopped.runDir]);
+
+    const resumed = await vscode.commands.executeCommand<TrainCommandResult>(resumeLens.command!.command, ...(resumeLens.command!.arguments ?? []));
+    assert.equal(resumed?.kind, 'completed', JSON.stringify(resumed));
+    assert.equal(resumed.runDir, stopped.runDir, 'the same run directory continued');
+    assert.equal(readSummary(stopped.runDir).status, 'completed');
+    assert.equal(idsOf(stopped.runDir), idsOf(whole.runDir!), 'same IDs as the uninterrupted run');
+  });
+
   it('queues a second training of the same experiment and says so; stopping drops the queue', async () => {
     const slow = fixture('training', 'slow.rqvae.yaml');
     const first = train(slow);
@@ -112,13 +157,20 @@ describe('training (trusted workspace)', function () {
     }
   });
 
-  it('runs an ablation sweep of the experiment in a terminal', async () => {
-    const result = await vscode.commands.executeCommand<{ kind: string; terminal?: string }>('semid.runSweep', vscode.Uri.file(fixture('tiny.rqvae.yaml')));
-    assert.equal(result?.kind, 'started', JSON.stringify(result));
-    const terminal = await waitFor('the sweep terminal', () => vscode.window.terminals.find((t) => t.name === result.terminal));
-    const exit = await waitFor('the sweep to finish', () => terminal.exitStatus, 90_000);
-    assert.equal(exit.code, 0);
-    terminal.dispose();
+  it('runs an ablation sweep of the experiment as a task', async () => {
+    let exitCode: number | undefined | null = null;
+    const ended = vscode.tasks.onDidEndTaskProcess((e) => {
+      if (e.execution.task.definition.type === 'semid') exitCode = e.exitCode;
+    });
+    try {
+      const result = await vscode.commands.executeCommand<{ kind: string; task?: string }>('semid.runSweep', vscode.Uri.file(fixture('tiny.rqvae.yaml')));
+      assert.equal(result?.kind, 'started', JSON.stringify(result));
+      assert.ok(vscode.tasks.taskExecutions.some((t) => t.task.name === result.task), 'the sweep runs as a task');
+      await waitFor('the sweep task to end', () => exitCode !== null, 90_000);
+      assert.equal(exitCode, 0);
+    } finally {
+      ended.dispose();
+    }
   });
 
   it('fails "Install GPU Engine" clearly and harmlessly without network', async () => {

@@ -10,11 +10,12 @@ import { readSemanticIds } from '../../ids/semanticIdsFile';
 import { extendCollisionDigits } from '../../ids/collisionDigit';
 import { initBackend } from '../../tf/backend';
 import { loadModel } from '../../model/modelFile';
-import { RUN_FILES } from '../../run/runDirectory';
+import { RUN_FILES } from '../../../protocol/runLayout';
 import { binaryEmbeddingShape, isStreamableEmbeddings, readEmbeddingChunks } from '../../data/embeddingChunks';
 import { assignStream, writeLinesProgressively } from '../../ids/streamAssign';
 import type { SemanticIdRecord } from '../../../protocol';
 import { parseCommand } from '../parse';
+import { existingFile, outputFile, PathError, runDirectory } from '../userPaths';
 import { EXIT, UsageError } from '../usage';
 
 /**
@@ -27,21 +28,26 @@ import { EXIT, UsageError } from '../usage';
  */
 export async function idsCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseCommand(
+    'ids',
     args,
     { items: { type: 'string' }, embeddings: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string' } },
     ['run-dir'],
   );
-  const runDir = path.resolve(positionals[0]);
-  if (!fs.existsSync(path.join(runDir, RUN_FILES.model))) throw new UsageError(`${runDir} has no trained model (model/); is it a completed run directory?`);
+  const runDir = runDirectory(positionals[0], 'run directory', ['config', 'semanticIds']);
+  if (!fs.existsSync(path.join(runDir, RUN_FILES.model))) {
+    throw new PathError(`run directory ${runDir} has no trained model (${RUN_FILES.model}/); is it a completed run?`);
+  }
+  const itemsFile = values.items !== undefined ? existingFile(values.items, '--items') : null;
+  const embeddingsFile = values.embeddings !== undefined ? existingFile(values.embeddings, '--embeddings') : null;
+  const outFile = values.out !== undefined ? outputFile(values.out, '--out') : null;
   const config = await loadExperiment(path.join(runDir, RUN_FILES.config), [], { checkFiles: false });
   const existing = await readSemanticIds(path.join(runDir, RUN_FILES.semanticIds));
-  const embeddingsFile = values.embeddings ? path.resolve(values.embeddings) : null;
   const streaming = embeddingsFile !== null && isStreamableEmbeddings(embeddingsFile);
 
   // Binary embeddings are streamed block by block (bounded memory at any catalog
   // size); the other formats carry ids and are loaded whole, as training does.
-  const assigned = streaming ? null : await itemsToAssign(config, values.items ?? null, values.embeddings ?? null);
-  const streamedIds = streaming ? await idsForBinaryEmbeddings(config, values.items ?? null) : null;
+  const assigned = streaming ? null : await itemsToAssign(config, itemsFile, embeddingsFile);
+  const streamedIds = streaming ? await idsForBinaryEmbeddings(config, itemsFile) : null;
   const runtime = await initBackend((values.backend as typeof config.engine.backend | undefined) ?? config.engine.backend, config.engine.threads);
   const model = loadModel(runtime.tf, path.join(runDir, RUN_FILES.model));
   let ids: string[];
@@ -88,14 +94,14 @@ export async function idsCommand(args: string[]): Promise<number> {
     const record: SemanticIdRecord = { id: ids[i], sid };
     return JSON.stringify(record);
   };
-  await writeLinesProgressively(values.out ? path.resolve(values.out) : null, ids.length, lineOf);
+  await writeLinesProgressively(outFile, ids.length, lineOf);
   process.stderr.write(`${ids.length} items: ${ids.length - fresh.length} already in the run, ${fresh.length} new\n`);
   return EXIT.completed;
 }
 
 /** Ids for a binary (.f32/.npy) embeddings file, which carries none: --items, in row order. */
 async function idsForBinaryEmbeddings(config: Awaited<ReturnType<typeof loadExperiment>>, itemsFile: string | null): Promise<string[]> {
-  if (!itemsFile) throw new UsageError('binary --embeddings (.f32, .npy) carry no item ids: give --items with one item per embedding row, in row order');
+  if (!itemsFile) throw new UsageError('binary --embeddings (.f32, .npy) carry no item ids: give --items with one item per embedding row, in row order', 'ids');
   const catalog = await loadCatalog(path.resolve(itemsFile), config.data.id_field);
   return catalog.items.map((it) => it.id);
 }
@@ -119,11 +125,12 @@ async function itemsToAssign(
       config.data.embeddings
         ? '--items needs --embeddings: the model reads embeddings, one row per new item'
         : 'this run featurized its catalog with tf-idf + SVD; new items need --embeddings of the same kind (a saved featurizer is not available yet)',
+      'ids',
     );
   }
   const embeddings = await loadEmbeddings(path.resolve(embeddingsFile), { dim: config.data.embedding_dim });
   if (!itemsFile) {
-    if (!embeddings.ids) throw new UsageError('--embeddings without --items must carry item ids (JSONL objects with "id", or CSV with an id column)');
+    if (!embeddings.ids) throw new UsageError('--embeddings without --items must carry item ids (JSONL objects with "id", or CSV with an id column)', 'ids');
     return { ids: embeddings.ids, features: embeddings };
   }
   const catalog = await loadCatalog(path.resolve(itemsFile), config.data.id_field);

@@ -3,23 +3,26 @@ import * as path from 'node:path';
 import { loadExperiment } from '../../config';
 import { loadCatalog } from '../../data/catalog';
 import { readSemanticIds } from '../../ids/semanticIdsFile';
-import { readSummary, RUN_FILES } from '../../run/runDirectory';
+import { readSummary } from '../../run/runDirectory';
+import { RUN_FILES } from '../../../protocol/runLayout';
 import { liveStatusOf } from '../../run/liveness';
 import { readMetricsSeries } from '../../run/metricsSeries';
-import { InspectError, buildInspectIndex, catalogTitles, inspectItem, inspectPrefix, formatItemReport, formatPrefixReport } from '../../diagnostics/inspect';
+import { InspectError, buildInspectIndex, catalogFields, catalogTitles, inspectItem, inspectPrefix, formatItemReport, formatPrefixReport } from '../../diagnostics/inspect';
 import { parseCommand } from '../parse';
+import { runDirectory } from '../userPaths';
 import { EXIT, UsageError } from '../usage';
 
 export async function inspectCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseCommand(
+    'inspect',
     args,
     { prefix: { type: 'string' }, item: { type: 'string' }, json: { type: 'boolean' }, limit: { type: 'string' } },
     ['run-dir'],
   );
-  if ((values.prefix === undefined) === (values.item === undefined)) throw new UsageError('give exactly one of --prefix and --item');
+  if ((values.prefix === undefined) === (values.item === undefined)) throw new UsageError('give exactly one of --prefix and --item', 'inspect');
   const limit = values.limit !== undefined ? Number(values.limit) : undefined;
-  if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new UsageError('--limit must be a positive integer');
-  const runDir = path.resolve(positionals[0]);
+  if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new UsageError('--limit must be a positive integer', 'inspect');
+  const runDir = runDirectory(positionals[0], 'run directory', ['config']);
   const state = runStateNote(runDir);
   const idsFile = path.join(runDir, RUN_FILES.semanticIds);
   if (state !== null) {
@@ -29,12 +32,17 @@ export async function inspectCommand(args: string[]): Promise<number> {
   const sids = await readSemanticIds(idsFile);
   const config = await loadExperiment(path.join(runDir, RUN_FILES.config), [], { checkFiles: false });
   let titles: (string | null)[] | undefined;
+  let fields: (Record<string, unknown> | null)[] | undefined;
+  let problem: string | null = null;
   try {
-    titles = catalogTitles(sids.ids, await loadCatalog(config.data.items, config.data.id_field));
+    const catalog = await loadCatalog(config.data.items, config.data.id_field);
+    titles = catalogTitles(sids.ids, catalog);
+    fields = catalogFields(sids.ids, catalog);
   } catch (e) {
-    process.stderr.write(`warning: no titles (${(e as Error).message})\n`);
+    problem = (e as Error).message;
+    process.stderr.write(`warning: no titles (${problem})\n`);
   }
-  const index = buildInspectIndex(sids, titles);
+  const index = buildInspectIndex(sids, titles, config.model.codebook_size, { fields, problem });
   const width = process.stdout.columns ?? 120;
   const report = values.prefix !== undefined ? inspectPrefix(index, values.prefix, { limit }) : inspectItem(index, values.item as string, { limit });
   if (values.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');

@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { loadExperiment, formatProblem } from '../../config';
 import { planSweep, runSweep } from '../../sweep';
@@ -6,7 +5,8 @@ import { stopOnInterrupt } from '../interrupts';
 import { TerminalReporter, duration } from '../terminalReporter';
 import { printSummary } from '../summaryTable';
 import { parseCommand } from '../parse';
-import { EXIT, USAGE, UsageError } from '../usage';
+import { EXIT, UsageError } from '../usage';
+import { existingFile } from '../userPaths';
 import { readSummary } from '../../run/runDirectory';
 
 /**
@@ -15,18 +15,15 @@ import { readSummary } from '../../run/runDirectory';
  * Run it again to continue: finished runs are skipped, an interrupted one resumes.
  */
 export async function sweepCommand(args: string[]): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    process.stderr.write(`${USAGE}\n`);
-    return EXIT.completed;
-  }
   const { values, positionals } = parseCommand(
+    'sweep',
     args,
     { set: { type: 'string', multiple: true }, seeds: { type: 'string' } },
     ['experiment.yaml'],
   );
-  const experimentPath = path.resolve(positionals[0]);
+  const experimentPath = existingFile(positionals[0], 'experiment file');
   const seeds = values.seeds === undefined ? 1 : Number(values.seeds);
-  if (!Number.isInteger(seeds) || seeds < 1) throw new UsageError(`--seeds must be a positive integer, got '${values.seeds}'`);
+  if (!Number.isInteger(seeds) || seeds < 1) throw new UsageError(`--seeds must be a positive integer, got '${values.seeds}'`, 'sweep');
   const setArgs = values.set ?? [];
   // Validated with positions by loadExperiment; re-applied after each variant (runSweep.ts).
   const base = await loadExperiment(experimentPath, setArgs, { onProblem: (p) => process.stderr.write(`${formatProblem(experimentPath, p)}\n`) });

@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { loadExperiment, formatProblem } from '../../config';
 import type { BackendRequest } from '../../config/experiment';
 import { runTrainJob, runDirOf } from '../../jobs/trainJob';
@@ -6,12 +5,14 @@ import { stopOnInterrupt } from '../interrupts';
 import { TerminalReporter } from '../terminalReporter';
 import { printSummary } from '../summaryTable';
 import { parseCommand } from '../parse';
+import { existingFile, outputFolder, runDirectory } from '../userPaths';
 import { EXIT, UsageError } from '../usage';
 
 const BACKENDS: BackendRequest[] = ['auto', 'gpu', 'native', 'wasm', 'cpu'];
 
 export async function trainCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseCommand(
+    'train',
     args,
     {
       set: { type: 'string', multiple: true },
@@ -21,15 +22,15 @@ export async function trainCommand(args: string[]): Promise<number> {
     },
     ['experiment.yaml'],
   );
-  const experimentPath = path.resolve(positionals[0]);
+  const experimentPath = existingFile(positionals[0], 'experiment file');
   if (values.backend !== undefined && !BACKENDS.includes(values.backend as BackendRequest)) {
-    throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, got '${values.backend}'`);
+    throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, got '${values.backend}'`, 'train');
   }
   const overrides = [...(values.set ?? [])];
-  if (values.out !== undefined) overrides.push(`output.dir=${JSON.stringify(path.resolve(values.out))}`);
+  if (values.out !== undefined) overrides.push(`output.dir=${JSON.stringify(outputFolder(values.out, '--out'))}`);
   if (values.backend !== undefined) overrides.push(`engine.backend=${values.backend}`);
 
-  const resumeDir = values.resume !== undefined ? path.resolve(values.resume) : null;
+  const resumeDir = values.resume !== undefined ? runDirectory(values.resume, '--resume', ['config']) : null;
   // A resume is checked against the run's own configuration (run/resumeCheck.ts): the
   // same file, --set and --out continue it; anything else is refused, exit 2.
   const config = await loadExperiment(experimentPath, overrides, { onProblem: (p) => process.stderr.write(`${formatProblem(experimentPath, p)}\n`) });

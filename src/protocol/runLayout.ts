@@ -1,0 +1,20 @@
+/**
+ * The run-directory layout (design §3): `<output.dir>/<experiment>/<run-id>/` holds
+ * these files, and a sweep writes COMPARISON_FILES beside its runs. The engine writes
+ * them and the extension reads them by these names only.
+ */
+export const RUN_FILES = {
+  config: 'config.yaml',
+  summary: 'summary.json',
+  metrics: 'metrics.jsonl',
+  semanticIds: 'semantic_ids.jsonl',
+  model: 'model',
+  checkpoint: 'checkpoint',
+  log: 'engine.log',
+  /** The writing process's lock (engine/run/runLock.ts). */
+  lock: 'run.lock',
+  /** The writing process's liveness (engine/run/liveness.ts). */
+  heartbeat: 'heartbeat.json',
+} as const;
+
+export const COMPARISON_FILES = { json: 'comparison.json', markdown: 'comparison.md' } as const;
