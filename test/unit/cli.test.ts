@@ -75,7 +75,7 @@ test('every bad path exits 2 with the path named, never ENOENT/EISDIR', async ()
     { args: ['ids', run, '--out', tmp], path: tmp, says: /is a folder/ },
     { args: ['ids', run, '--out', path.join(missing, 'ids.jsonl')], path: missing, says: /does not exist/ },
     { args: ['inspect', missing, '--prefix', '1'], path: missing, says: /does not exist/ },
-    { args: ['inspect', tmp, '--prefix', '1'], path: tmp, says: /has no semantic_ids\.jsonl/ },
+    { args: ['inspect', tmp, '--prefix', '1'], path: tmp, says: /has no config\.yaml/ },
   ];
   for (const c of cases) {
     const r = await runCli(c.args);
