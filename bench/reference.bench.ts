@@ -21,9 +21,8 @@ import * as path from 'node:path';
 import { initBackend } from '../src/engine/tf/backend';
 import type { BackendRequest } from '../src/engine/config/experiment';
 import { DEFAULT_STEP_MODEL, timeTrainingSteps } from './stepTimer';
+import { PYTHON, ensurePythonModules } from './pythonTorch';
 
-const PYTHON = '/usr/bin/python3';
-const OPENBLAS = '/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3';
 const root = path.resolve(__dirname, '..');
 
 function arg(name: string, fallback: number): number {
@@ -33,25 +32,7 @@ function arg(name: string, fallback: number): number {
 
 const load = (): string => `load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`;
 
-function aptInstall(packages: string[]): boolean {
-  console.log(`installing ${packages.join(' ')} with apt (reference only, not a product dependency)...`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const sudo = process.getuid?.() === 0 ? [] : ['sudo', '-n'];
-  const run = (args: string[]): boolean => spawnSync(sudo[0] ?? args[0], [...sudo.slice(1), ...(sudo.length ? args : args.slice(1))], { stdio: 'inherit', env }).status === 0;
-  return run(['apt-get', 'update', '-qq']) && run(['apt-get', 'install', '-y', '-qq', ...packages]);
-}
-
-function ensureTorch(): boolean {
-  const has = (): boolean => spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
-  if (!has() && !(aptInstall(['python3-torch']) && has())) {
-    console.log(`PyTorch reference skipped: ${PYTHON} cannot import torch and apt could not install python3-torch`);
-    return false;
-  }
-  if (process.platform === 'linux' && process.arch === 'x64' && !fs.existsSync(OPENBLAS)) {
-    if (!aptInstall(['libopenblas0-pthread'])) console.log('warning: no OpenBLAS: PyTorch runs on the reference BLAS and the ratio flatters us');
-  }
-  return true;
-}
+const ensureTorch = (): boolean => ensurePythonModules(['torch'], ['python3-torch']);
 
 interface TorchTiming {
   threads: number;

@@ -1,0 +1,203 @@
+"""A plain PyTorch RQ-VAE with the TIGER recipe, for `npm run bench:parity`.
+
+Written for this project from the recipe (TIGER, Rajput et al. 2023; design.md section 4),
+not copied from another code base: encoder in -> 512 -> 256 -> 128 -> latent (ReLU between,
+linear out; torch.nn.Linear's default init), mirrored decoder, L residual codebooks of K
+codes, r_l = r_{l-1} - sg(e_l), straight-through x^ = D(z + sg(q - z)),
+loss ||x - x^||^2 + sum_l (||sg(r) - e||^2 + beta ||r - sg(e)||^2), Adam, codebooks from
+scikit-learn's KMeans on the encoder's outputs (level by level, on the residuals) for the
+whole catalog, batches drawn uniformly at random.
+
+Switches make it mimic the engine one difference at a time (the ablations of the parity
+study): --kmeans engine (k-means++ with plain seeding, 20 Lloyd iterations, as
+src/engine/model/kmeans.ts did), --sampling epochs (a fresh permutation every epoch, the
+last batch partial, as the trainer does), --loss mean (means over dimensions instead of
+sums), --codebook-init-normal (N(0, 0.1^2) codes, no k-means).
+
+Prints one JSON line: per level usage, perplexity, dead codes; the collision rate of the
+L-code tuples; the final reconstruction loss; seconds.
+Run with Debian's python3-torch and python3-sklearn:
+  /usr/bin/python3 bench/parity_reference.py --features ../shared/data/beauty/reference_features_256.f32 --dim 256
+"""
+import argparse
+import json
+import math
+import time
+
+import numpy as np
+import torch
+
+
+def mlp(sizes):
+    layers = []
+    for i in range(len(sizes) - 1):
+        layers.append(torch.nn.Linear(sizes[i], sizes[i + 1]))
+        if i < len(sizes) - 2:
+            layers.append(torch.nn.ReLU())
+    return torch.nn.Sequential(*layers)
+
+
+def engine_kmeans(points, k, rng, iterations=20):
+    """k-means++ (one candidate per draw) then Lloyd iterations: the engine's algorithm."""
+    n = points.shape[0]
+    centroids = np.empty((k, points.shape[1]), dtype=np.float64)
+    pts = points.astype(np.float64)
+    chosen = rng.integers(n)
+    min_d = np.full(n, np.inf)
+    for c in range(k):
+        centroids[c] = pts[chosen]
+        min_d = np.minimum(min_d, ((pts - centroids[c]) ** 2).sum(1))
+        total = min_d.sum()
+        if total <= 0:
+            chosen = rng.integers(n)
+            continue
+        chosen = min(int(np.searchsorted(np.cumsum(min_d), rng.random() * total)), n - 1)
+    previous = None
+    for _ in range(iterations):
+        d = (pts ** 2).sum(1, keepdims=True) - 2 * pts @ centroids.T + (centroids ** 2).sum(1)[None, :]
+        assign = d.argmin(1)
+        if previous is not None and (assign == previous).all():
+            break
+        previous = assign
+        for c in range(k):
+            members = pts[assign == c]
+            centroids[c] = members.mean(0) if len(members) else pts[rng.integers(n)]
+    return centroids.astype(np.float32)
+
+
+def sklearn_kmeans(points, k, seed, iterations=300):
+    from sklearn.cluster import KMeans
+
+    return KMeans(n_clusters=k, n_init=1, max_iter=iterations, random_state=seed).fit(points).cluster_centers_.astype(np.float32)
+
+
+def stats(codes, k):
+    n, levels = codes.shape
+    out = {"usage": [], "perplexity": [], "dead_codes": []}
+    for l in range(levels):
+        counts = np.bincount(codes[:, l], minlength=k)
+        p = counts[counts > 0] / n
+        out["usage"].append(float((counts > 0).mean()))
+        out["perplexity"].append(float(math.exp(-(p * np.log(p)).sum())))
+        out["dead_codes"].append(int((counts == 0).sum()))
+    distinct = len({tuple(r) for r in codes.tolist()})
+    out["collision_rate"] = 1 - distinct / n
+    return out
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--features", required=True)
+    p.add_argument("--dim", type=int, default=256)
+    p.add_argument("--steps", type=int, default=3000)
+    p.add_argument("--batch", type=int, default=1024)
+    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--encoder", type=str, default="512,256,128")
+    p.add_argument("--latent", type=int, default=32)
+    p.add_argument("--levels", type=int, default=3)
+    p.add_argument("--codes", type=int, default=256)
+    p.add_argument("--beta", type=float, default=0.25)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--kmeans", choices=["sklearn", "engine", "none"], default="sklearn")
+    p.add_argument("--kmeans-iters", type=int, default=0, help="Lloyd iterations (0: 300 for sklearn, 20 for engine)")
+    p.add_argument("--sampling", choices=["uniform", "epochs"], default="uniform")
+    p.add_argument("--loss", choices=["sum", "mean"], default="sum")
+    p.add_argument("--every", type=int, default=0, help="also print stats every N steps")
+    a = p.parse_args()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+    rng = np.random.default_rng(a.seed)
+    t0 = time.time()
+
+    data_np = np.fromfile(a.features, dtype="<f4")
+    data_np = data_np.reshape(-1, a.dim)
+    data = torch.from_numpy(data_np.copy())
+    n = data.shape[0]
+    sizes = [a.dim] + [int(s) for s in a.encoder.split(",")] + [a.latent]
+    encoder = mlp(sizes)
+    decoder = mlp(list(reversed(sizes)))
+    codebooks = torch.nn.ParameterList([torch.nn.Parameter(torch.randn(a.codes, a.latent) * 0.1) for _ in range(a.levels)])
+
+    def assign(z):
+        residual = z
+        codes = []
+        for e in codebooks:
+            d = (residual * residual).sum(1, keepdim=True) - 2 * residual @ e.t() + (e * e).sum(1)[None, :]
+            c = d.argmin(1)
+            codes.append(c)
+            residual = residual - e[c]
+        return torch.stack(codes, 1)
+
+    if a.kmeans != "none":
+        with torch.no_grad():
+            residual = encoder(data).numpy()
+            for l, e in enumerate(codebooks):
+                if a.kmeans == "sklearn":
+                    centroids = sklearn_kmeans(residual, a.codes, a.seed + l, a.kmeans_iters or 300)
+                else:
+                    centroids = engine_kmeans(residual, a.codes, rng, a.kmeans_iters or 20)
+                e.copy_(torch.from_numpy(centroids))
+                r = torch.from_numpy(residual)
+                d = (r * r).sum(1, keepdim=True) - 2 * r @ e.t() + (e * e).sum(1)[None, :]
+                residual = (r - e[d.argmin(1)]).numpy()
+
+    params = list(encoder.parameters()) + list(decoder.parameters()) + list(codebooks.parameters())
+    opt = torch.optim.Adam(params, lr=a.lr)
+
+    def sq(t):
+        return (t ** 2).sum(1).mean() if a.loss == "sum" else (t ** 2).mean()
+
+    order = torch.empty(0, dtype=torch.long)
+    pos = 0
+    history = []
+    for s in range(a.steps):
+        if a.sampling == "uniform":
+            idx = torch.randint(0, n, (a.batch,))
+        else:
+            if pos >= len(order):
+                order = torch.randperm(n)
+                pos = 0
+            idx = order[pos:pos + a.batch]
+            pos += a.batch
+        x = data[idx]
+        z = encoder(x)
+        residual = z
+        quantized = torch.zeros_like(z)
+        loss = 0.0
+        for e in codebooks:
+            with torch.no_grad():
+                d = (residual * residual).sum(1, keepdim=True) - 2 * residual @ e.t() + (e * e).sum(1)[None, :]
+                codes = d.argmin(1)
+            chosen = e[codes]
+            loss = loss + sq(residual.detach() - chosen) + a.beta * sq(residual - chosen.detach())
+            quantized = quantized + chosen
+            residual = residual - chosen.detach()
+        x_hat = decoder(z + (quantized - z).detach())
+        loss = loss + sq(x - x_hat)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        if a.every and (s + 1) % a.every == 0:
+            with torch.no_grad():
+                st = stats(assign(encoder(data)).numpy(), a.codes)
+            history.append({"step": s + 1, "usage": st["usage"], "collision_rate": st["collision_rate"]})
+
+    with torch.no_grad():
+        z = encoder(data)
+        codes = assign(z).numpy()
+        q = torch.zeros_like(z)
+        for l, e in enumerate(codebooks):
+            q = q + e[torch.from_numpy(codes[:, l])]
+        recon = float(((data - decoder(q)) ** 2).sum(1).mean())
+    out = {"side": "pytorch", "torch": torch.__version__, "steps": a.steps, "kmeans": a.kmeans, "sampling": a.sampling, "loss": a.loss, "seed": a.seed}
+    out.update(stats(codes, a.codes))
+    out["recon_loss"] = recon
+    out["seconds"] = time.time() - t0
+    if history:
+        out["history"] = history
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
