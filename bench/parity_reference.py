@@ -103,6 +103,7 @@ def main():
     p.add_argument("--kmeans-iters", type=int, default=0, help="Lloyd iterations (0: 300 for sklearn, 20 for engine)")
     p.add_argument("--sampling", choices=["uniform", "epochs"], default="uniform")
     p.add_argument("--loss", choices=["sum", "mean"], default="sum")
+    p.add_argument("--init-from", default="", help="JSON of the engine's initial variables (name -> shape, data): start from them (its codebooks too with --kmeans none)")
     p.add_argument("--every", type=int, default=0, help="also print stats every N steps")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
@@ -129,6 +130,18 @@ def main():
             residual = residual - e[c]
         return torch.stack(codes, 1)
 
+    if a.init_from:
+        with torch.no_grad():
+            saved = json.load(open(a.init_from))
+            value = lambda name: torch.tensor(saved[name]["data"], dtype=torch.float32).reshape(saved[name]["shape"])
+            for prefix, net in (("encoder", encoder), ("decoder", decoder)):
+                linears = [m for m in net if isinstance(m, torch.nn.Linear)]
+                for i, m in enumerate(linears):
+                    m.weight.copy_(value(f"{prefix}/w{i}").t())
+                    m.bias.copy_(value(f"{prefix}/b{i}"))
+            if a.kmeans == "none":
+                for l, e in enumerate(codebooks):
+                    e.copy_(value(f"codebook/{l}"))
     if a.kmeans != "none":
         with torch.no_grad():
             residual = encoder(data).numpy()
