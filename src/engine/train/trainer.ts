@@ -55,9 +55,9 @@ const KMEANS_SAMPLE = 16384;
 
 const now = (): string => new Date().toISOString();
 
-/** Separate random streams, so e.g. changing kmeans_init does not change the data order. */
-function streams(seed: number): { init: Random; data: Random } {
-  return { init: new Random(seed * 2 + 1), data: new Random(seed * 2 + 2) };
+/** Separate named streams, so e.g. changing kmeans_init does not change the data order. */
+function streams(seed: number): { init: Random; kmeans: Random; data: Random } {
+  return { init: Random.derive(seed, 'model-init'), kmeans: Random.derive(seed, 'kmeans'), data: Random.derive(seed, 'batch-order') };
 }
 
 export async function trainRqVae(input: TrainingInput, sink: TrainingSink): Promise<TrainingResult> {
@@ -116,13 +116,13 @@ export async function trainRqVae(input: TrainingInput, sink: TrainingSink): Prom
       };
       if (config.train.kmeans_init) {
         const rows = Math.min(n, KMEANS_SAMPLE);
-        const pick = random.init.permutation(n).subarray(0, rows);
+        const pick = random.kmeans.permutation(n).subarray(0, rows);
         const sample = new Float32Array(rows * dim);
         pick.forEach((row, i) => sample.set(features.data.subarray(row * dim, (row + 1) * dim), i * dim));
         const t0 = Date.now();
         sink.log('info', `k-means++: initialising ${levels} codebooks on ${rows} items (a stop request ends it early)`);
         // A stop request ends k-means early (RunStopped): the job marks the run interrupted.
-        await model.initCodebooksFromSample(sample, rows, random.init, new Cancellation(() => sink.stopRequested()));
+        await model.initCodebooksFromSample(sample, rows, random.kmeans, new Cancellation(() => sink.stopRequested()));
         sink.log('info', `k-means++ initialised ${levels} codebooks on ${rows} items in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       }
     }
