@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { EngineEvent, RunSummary } from '../../protocol';
+import { epochOfStep, type EngineEvent, type RunSummary } from '../../protocol';
 import type { ExperimentConfig } from '../config/experiment';
 import type { EngineRuntime } from '../tf/backend';
 import type { Scalar, Tensor, Tensor2D, Variable } from '../tf/types';
@@ -166,7 +166,7 @@ export async function trainRqVae(input: TrainingInput, sink: TrainingSink): Prom
       state.seconds = secondsSoFar();
       const dir = saveCheckpoint(input.runDir, checkpointTensors(), state);
       lastCheckpoint = Date.now();
-      sink.emit({ type: 'checkpoint', time: now(), step: state.step, path: dir, epoch: state.epoch });
+      sink.emit({ type: 'checkpoint', time: now(), step: state.step, path: dir, epoch: epochOfStep(state.step, stepsPerEpoch) });
     };
 
     while (state.epoch < config.train.epochs) {
@@ -218,7 +218,7 @@ export async function trainRqVae(input: TrainingInput, sink: TrainingSink): Prom
           state.batchInEpoch--;
         }
       }
-      emitEpochUsage(sink, state.step, state.epoch, codebookStats(epochCodes, n, sizes));
+      emitDiagnostics(sink, state.step, state.epoch, 'epoch', codebookStats(epochCodes, n, sizes));
       state.epoch++;
       state.batchInEpoch = 0;
       permutation = new Int32Array(0);
@@ -229,6 +229,8 @@ export async function trainRqVae(input: TrainingInput, sink: TrainingSink): Prom
     const digits = assignCollisionDigits(codes, n, levels);
     await writeSemanticIds(path.join(input.runDir, RUN_FILES.semanticIds), input.itemIds, codes, digits, levels);
     const stats = codebookStats(codes, n, sizes, digits);
+    // The summary's numbers, also as the run's last diagnostics event (one truth per number).
+    emitDiagnostics(sink, state.step, epochOfStep(state.step, stepsPerEpoch), 'final', stats);
     const recon = reconstructionLoss(input, model);
     saveModel(path.join(input.runDir, RUN_FILES.model), model, { config_hash: input.configHash });
     checkpoint();
@@ -317,18 +319,21 @@ function trainStep(input: TrainingInput, model: RqVae, optimizer: Optimizer, met
   };
 }
 
-function emitEpochUsage(sink: TrainingSink, step: number, epoch: number, stats: CodebookStats): void {
-  sink.emit({ type: 'usage_snapshot', time: now(), step, epoch, counts: stats.usageCounts });
+function emitDiagnostics(sink: TrainingSink, step: number, epoch: number, scope: 'epoch' | 'final', stats: CodebookStats): void {
+  // The heatmaps' per-epoch series; the final counts are the summary's usage.
+  if (scope === 'epoch') sink.emit({ type: 'usage_snapshot', time: now(), step, epoch, counts: stats.usageCounts });
   sink.emit({
     type: 'diagnostics',
     time: now(),
     step,
     epoch,
+    scope,
     usage: stats.usage,
     perplexity: stats.perplexity,
     gini: stats.gini,
     dead_codes: stats.deadCodes,
     collision_rate: stats.collisionRate,
+    ...(scope === 'final' && stats.uniqueSidRatio !== null ? { unique_sid_ratio: stats.uniqueSidRatio } : {}),
   });
 }
 
