@@ -10,7 +10,7 @@ import { loadEmbeddings } from '../../src/engine/data/embeddings';
 import { loadCatalog } from '../../src/engine/data/catalog';
 import { loadItemIndex } from '../../src/engine/data/itemIndex';
 import { loadInteractions } from '../../src/engine/data/interactions';
-import { loadDataset } from '../../src/engine/data/dataset';
+import { loadDataset, alignEmbeddings } from '../../src/engine/data/dataset';
 import type { ExperimentConfig } from '../../src/engine/config/experiment';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -460,7 +460,17 @@ describe('loadDataset', () => {
     assert.equal(ds.embeddings?.rows, 3);
     assert.equal(ds.interactions, null);
     const short = write('ds2.item2index', 'z\t0\nx\t5\ny\t7\n');
-    await rejectsWith(loadDataset(dataConfig({ items, item_index: short, embeddings: emb, embedding_dim: 2 })), /ds\.f32: 2 catalog item\(s\) have no embedding: no row in .*ds2\.item2index within the 3 rows \(e\.g\. 'x' \(row 5\), 'y' \(row 7\)\)/);
+    // A raw file too short for the index is refused on its size, before any row is read.
+    await rejectsWith(
+      loadDataset(dataConfig({ items, item_index: short, embeddings: emb, embedding_dim: 2 })),
+      /ds\.f32: data\.embedding_dim is 2, but this raw \.f32 file has 24 bytes; data\.item_index \(.*ds2\.item2index, rows up to 7\) needs 8 rows: expected 8 x 2 float32 = 64 bytes; no whole number/,
+    );
+    // Formats with a shape get the row check itself.
+    const catalog = await loadCatalog(items, 'id');
+    assert.throws(
+      () => alignEmbeddings(emb, { rows: 3, dim: 2, data: new Float32Array(6), ids: null }, catalog, new Map([['z', 0], ['x', 5], ['y', 7]]), short, []),
+      /ds\.f32: 2 catalog item\(s\) have no embedding: no row in .*ds2\.item2index within the 3 rows \(e\.g\. 'x' \(row 5\), 'y' \(row 7\)\)/,
+    );
   });
 
   it('aligns by id when the embeddings carry ids, and needs equal counts otherwise', async () => {

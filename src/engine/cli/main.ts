@@ -7,6 +7,8 @@ import { ExperimentError } from '../config';
 import { InspectError } from '../diagnostics/inspect';
 import { PrefixSyntaxError } from '../ids/sidText';
 import { RunRefusedError } from '../run/runRefused';
+import { DataError } from '../data/types';
+import { RunStopped } from '../util/cancellation';
 
 /** Entry of the `semid` CLI (design §3). */
 async function main(argv: string[]): Promise<number> {
@@ -36,10 +38,14 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    if (e instanceof UsageError) {
+    if (e instanceof RunStopped) {
+      // A stop while the data was loading, before any run directory existed.
+      process.stderr.write('semid: stopped while loading the data, before the run started; nothing was written\n');
+      process.exitCode = EXIT.interrupted;
+    } else if (e instanceof UsageError) {
       process.stderr.write(`semid: ${e.message}\n\n${USAGE}\n`);
       process.exitCode = EXIT.invalid;
-    } else if (e instanceof ExperimentError || e instanceof InspectError || e instanceof PrefixSyntaxError || e instanceof RunRefusedError) {
+    } else if (e instanceof ExperimentError || e instanceof InspectError || e instanceof PrefixSyntaxError || e instanceof RunRefusedError || e instanceof DataError) {
       process.stderr.write(`${e.message}\n`);
       process.exitCode = EXIT.invalid;
     } else {

@@ -5,6 +5,7 @@ import type { ExperimentConfig } from '../config/experiment';
 import { configHash, serializeConfig } from '../config';
 import { initBackend } from '../tf/backend';
 import { loadDataset } from '../data/dataset';
+import { DataError } from '../data/types';
 import { featurizeCatalogCancellable } from '../features/featurize';
 import { fuseCooccurrence } from '../features/cooccurrenceInput';
 import { createRunDirectory, readSummary, writeSummary, RUN_FILES } from '../run/runDirectory';
@@ -50,6 +51,14 @@ export async function runTrainJob(request: TrainJobRequest, listener: JobListene
   const runtime = await initBackend(config.engine.backend, config.engine.threads);
   listener.log('info', `backend: ${runtime.backend} (${runtime.reason})`);
 
+  // Data before the run directory: a data error is invalid input (exit 2) and leaves no
+  // failed run behind; a stop request here ends with RunStopped and nothing written.
+  const cancel = new Cancellation(() => listener.stopRequested());
+  const dataset = await loadDataset(config.data, cancel);
+  if (config.features.fuse.includes('cooccurrence') && !dataset.interactions) {
+    throw new DataError('features.fuse', 0, '[cooccurrence] needs data.interactions (the co-occurrence comes from user sequences)');
+  }
+
   let runDir: string;
   let summary: RunSummary;
   let lock: RunLock;
@@ -93,9 +102,7 @@ export async function runTrainJob(request: TrainJobRequest, listener: JobListene
     lock.release();
   };
   process.on('exit', onExit);
-  const cancel = new Cancellation(() => listener.stopRequested());
   try {
-    const dataset = await loadDataset(config.data, cancel);
     for (const w of dataset.warnings) recorder.log('warn', w);
     let features = dataset.embeddings;
     if (!features) {
@@ -110,8 +117,7 @@ export async function runTrainJob(request: TrainJobRequest, listener: JobListene
       await cancel.check();
     }
     let fuseDim = 0;
-    if (config.features.fuse.includes('cooccurrence')) {
-      if (!dataset.interactions) throw new Error("features.fuse: [cooccurrence] needs data.interactions (the co-occurrence comes from user sequences)");
+    if (config.features.fuse.includes('cooccurrence') && dataset.interactions) {
       const f0 = Date.now();
       const fused = fuseCooccurrence(features, dataset.interactions, config.collab.pairs, config.train.seed);
       features = fused.features;
@@ -192,7 +198,8 @@ export async function runTrainJob(request: TrainJobRequest, listener: JobListene
       seconds: elapsed(),
     };
     writeSummary(runDir, summary);
-    recorder.log('error', message);
+    // Into engine.log only: the caller prints the thrown error, once.
+    recorder.log('error', message, { fileOnly: true });
     recorder.emit({ type: 'run_finished', time: new Date().toISOString(), step: summary.steps, status: 'failed', seconds: summary.seconds, error: message });
     throw Object.assign(e instanceof Error ? e : new Error(message), { runDir });
   } finally {
