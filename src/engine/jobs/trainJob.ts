@@ -13,7 +13,7 @@ import { writeFileAtomic } from '../run/atomicWrite';
 import { RunLock } from '../run/runLock';
 import { HeartbeatWriter } from '../run/heartbeat';
 import { checkResume, refuseCompleted } from '../run/resumeCheck';
-import { hasCheckpoint } from '../train/checkpoint';
+import { hasCheckpoint, verifyCheckpoint } from '../train/checkpoint';
 import { Cancellation, RunStopped } from '../util/cancellation';
 import { trainRqVae } from '../train/trainer';
 import { RunRecorder, type JobListener } from './runRecorder';
@@ -70,6 +70,16 @@ export async function runTrainJob(request: TrainJobRequest, listener: JobListene
       // Read again under the lock: the previous owner may have finished meanwhile.
       const current = readSummary(runDir);
       refuseCompleted(runDir, { ...current, status: current.status === 'running' ? 'interrupted' : current.status });
+      // Before the run is marked running: a corrupt checkpoint leaves it as it was.
+      if (hasCheckpoint(runDir)) {
+        const items = dataset.catalog.items.length;
+        verifyCheckpoint(runDir, {
+          items,
+          levels: config.model.levels,
+          stepsPerEpoch: Math.ceil(items / Math.min(config.train.batch_size, items)),
+          epochs: config.train.epochs,
+        });
+      }
       summary = { ...current, status: 'running', finished_at: null, backend: runtime.backend };
     } catch (e) {
       lock.release();

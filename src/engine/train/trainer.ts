@@ -92,7 +92,7 @@ export async function trainRqVae(input: TrainingInput, sink: TrainingSink): Prom
   try {
     let state: LoopState;
     if (input.resume) {
-      state = loadCheckpoint(tf, input.runDir, checkpointTensors());
+      state = loadCheckpoint(tf, input.runDir, checkpointTensors(), { items: n, levels, stepsPerEpoch, epochs: config.train.epochs });
       if (state.configHash !== input.configHash) {
         throw new Error(`cannot resume ${input.runDir}: its checkpoint was made with a different configuration (hash ${state.configHash}, now ${input.configHash})`);
       }
