@@ -86,3 +86,16 @@ test('any data error (a malformed catalog line) leaves no failed run directory a
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a codebook larger than the catalog warns, naming the level, its codes and the item count', async () => {
+  const dir = tempDir('oversized');
+  try {
+    slice(dir);
+    const result = await runCli(['train', experiment(dir, DIM), '--set', 'model.codebook_size=[300,8]', '--backend', 'cpu']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, new RegExp(`warn: model\\.codebook_size: level 0 has 300 codes for ${ITEMS} items: at most ${ITEMS} codes of a level can ever be used`));
+    assert.doesNotMatch(result.stderr, /level 1 has/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

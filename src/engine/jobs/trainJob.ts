@@ -114,6 +114,15 @@ export async function runTrainJob(request: TrainJobRequest, listener: JobListene
   process.on('exit', onExit);
   try {
     for (const w of dataset.warnings) recorder.log('warn', w);
+    const items = dataset.catalog.items.length;
+    const oversized = config.model.codebook_size.map((k, level) => ({ k, level })).filter(({ k }) => k > items);
+    if (oversized.length > 0) {
+      recorder.log(
+        'warn',
+        `model.codebook_size: ${oversized.map(({ k, level }) => `level ${level} has ${k} codes`).join(', ')} for ${items} items: ` +
+          `at most ${items} codes of a level can ever be used, the rest stay dead`,
+      );
+    }
     let features = dataset.embeddings;
     if (!features) {
       const f0 = Date.now();

@@ -16,6 +16,7 @@ import { assignCollisionDigits } from '../ids/collisionDigit';
 import { writeSemanticIds } from '../ids/semanticIdsFile';
 import { RUN_FILES } from '../run/runDirectory';
 import { SeedMethod } from './seedMethod';
+import { KMEANS_SAMPLE_ROWS } from '../model/memoryBudget';
 
 /** What the training loop reports to (the run recorder, then the CLI or the extension). */
 export interface TrainingSink {
@@ -50,8 +51,6 @@ export interface TrainingResult {
 
 /** Seconds between crash-safety checkpoints (an interrupt always checkpoints at once). */
 const CHECKPOINT_INTERVAL_S = 60;
-/** Rows of the sample that initialises the codebooks with k-means. */
-const KMEANS_SAMPLE = 16384;
 
 const now = (): string => new Date().toISOString();
 
@@ -115,7 +114,7 @@ export async function trainRqVae(input: TrainingInput, sink: TrainingSink): Prom
         seconds: 0,
       };
       if (config.train.kmeans_init) {
-        const rows = Math.min(n, KMEANS_SAMPLE);
+        const rows = Math.min(n, KMEANS_SAMPLE_ROWS);
         const pick = random.kmeans.permutation(n).subarray(0, rows);
         const sample = new Float32Array(rows * dim);
         pick.forEach((row, i) => sample.set(features.data.subarray(row * dim, (row + 1) * dim), i * dim));
