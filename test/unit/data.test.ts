@@ -12,9 +12,12 @@ import { loadItemIndex } from '../../src/engine/data/itemIndex';
 import { loadInteractions } from '../../src/engine/data/interactions';
 import { loadDataset, alignEmbeddings } from '../../src/engine/data/dataset';
 import type { ExperimentConfig } from '../../src/engine/config/experiment';
+import { SHARED_DATA, withoutShared } from '../support/sharedData';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
-const sharedData = path.resolve(repoRoot, '..', 'shared', 'data');
+const sharedData = SHARED_DATA;
+// The bundled example is the real Scientific set (the same files as ../shared/data/scientific).
+const scientificData = path.join(repoRoot, 'examples', 'scientific', 'data');
 
 let dir = '';
 before(() => {
@@ -129,7 +132,7 @@ describe('readJsonEntries', () => {
     ]);
   });
 
-  it('matches JSON.parse on a real file read in small chunks', async () => {
+  it('matches JSON.parse on a real file read in small chunks', { skip: withoutShared('microlens/Microlens.item.json') }, async () => {
     const file = path.join(sharedData, 'microlens', 'Microlens.item.json');
     const reference = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
     const entries = await collect(file, 4096);
@@ -489,7 +492,7 @@ describe('loadDataset', () => {
 
 describe('real data sets', () => {
   it('Scientific: RecBole .text + .item2index + .f32 + the given .inter split', async () => {
-    const sci = path.join(sharedData, 'scientific');
+    const sci = scientificData;
     const ds = await loadDataset(
       dataConfig({
         items: path.join(sci, 'Scientific.text'),
@@ -554,7 +557,7 @@ describe('real data sets', () => {
     });
   });
 
-  it('Beauty: items.jsonl + sequences.txt, leave-one-out; text noise passes through', async () => {
+  it('Beauty: items.jsonl + sequences.txt, leave-one-out; text noise passes through', { skip: withoutShared('beauty/items.jsonl', 'beauty/sequences.txt') }, async () => {
     const beauty = path.join(sharedData, 'beauty');
     const ds = await loadDataset(
       dataConfig({ items: path.join(beauty, 'items.jsonl'), interactions: path.join(beauty, 'sequences.txt') }),
@@ -581,7 +584,7 @@ describe('real data sets', () => {
     assert.equal(ds.catalog.items[ds.catalog.indexById.get('8956') ?? -1].fields.title, '- \t DESIGNER SKIN ANGEL KIWI PEAR MOISTURIZING BODY LOTION 20 OZ');
   });
 
-  it('MicroLens: keyed item.json + inter.json', async () => {
+  it('MicroLens: keyed item.json + inter.json', { skip: withoutShared('microlens/Microlens.item.json', 'microlens/Microlens.inter.json') }, async () => {
     const micro = path.join(sharedData, 'microlens');
     const ds = await loadDataset(
       dataConfig({ items: path.join(micro, 'Microlens.item.json'), interactions: path.join(micro, 'Microlens.inter.json') }),
