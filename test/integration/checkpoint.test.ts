@@ -36,7 +36,8 @@ async function resumeRefused(damage: (checkpoint: string) => string, expected: R
   const file = damage(path.join(runDir, 'checkpoint'));
   const before = fs.readFileSync(path.join(runDir, 'summary.json'), 'utf8');
   const metricsBefore = fs.statSync(path.join(runDir, 'metrics.jsonl')).size;
-  const result = await runCli(['train', EXAMPLE, '--resume', runDir, '--backend', 'cpu']);
+  // A resume gives the run's own --set and --out (a different configuration is refused).
+  const result = await runCli(['train', EXAMPLE, ...SMALL, '--out', out, '--resume', runDir]);
   assert.equal(result.code, 2, result.stderr);
   const line = result.stderr.split('\n').find((l) => l.includes('corrupt checkpoint')) ?? '';
   assert.ok(line.includes(file), `names ${file}: ${result.stderr}`);
@@ -100,6 +101,6 @@ test('a garbled tensor manifest is named', async () => {
 
 test('the intact checkpoint resumes (the checks refuse only what is wrong)', async () => {
   restore();
-  const result = await runCli(['train', EXAMPLE, '--resume', runDir, '--backend', 'cpu']);
+  const result = await runCli(['train', EXAMPLE, ...SMALL, '--out', out, '--resume', runDir]);
   assert.equal(result.code, 0, result.stderr);
 });
