@@ -155,7 +155,10 @@ describe('fused input in training', () => {
     const fused = await train(concatColumns(contentMatrix, co.matrix), 8);
     let differ = 0;
     for (let k = 0; k < 16; k++) if (tuple(fused.codes, 2 * k) !== tuple(fused.codes, 2 * k + 1)) differ++;
-    assert.ok(differ >= 8, `with the co-occurrence input most twins get different codes (${differ} of 16)`);
+    // Content alone can separate no twin; the co-occurrence input must separate some. How many
+    // depends on the seed: 3-6 of 16 on train seeds 0, 1, 3 and 5, 8 or more on 2 and 4 (measured
+    // with independent streams, issue 8); "most" held only for the old seed-0 streams.
+    assert.ok(differ > 0, `with the co-occurrence input some twins get different codes (${differ} of 16)`);
 
     // The saved model knows its fused input; content-only rows (new items) are taken with zeros there.
     const model = loadModel(tf, path.join(fused.runDir, 'model'));
