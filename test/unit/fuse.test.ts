@@ -1,4 +1,4 @@
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -100,6 +100,12 @@ describe('fused input in training', () => {
       { checkFiles: false },
     ).config;
 
+  // Removed even when an assertion fails midway.
+  const runDirs: string[] = [];
+  after(() => {
+    for (const dir of runDirs) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   test('items with identical content but different co-occurrence get different codes; content-only input assigns from the saved model', async () => {
     // 32 items: items 2k and 2k+1 share their content vector exactly.
     const random = new Random(3);
@@ -125,6 +131,7 @@ describe('fused input in training', () => {
 
     const train = async (features: EmbeddingMatrix, fuseDim: number): Promise<{ codes: Int32Array; runDir: string }> => {
       const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'semid-fuse-'));
+      runDirs.push(runDir);
       const ids = Array.from({ length: 32 }, (_, i) => `item${i}`);
       const result = await trainRqVae(
         {
@@ -171,7 +178,6 @@ describe('fused input in training', () => {
       assert.deepEqual(Array.from(model.assign(content, 32)), Array.from(zeros), 'content-only rows = zero fused input');
     } finally {
       model.dispose();
-      for (const dir of [plain.runDir, fused.runDir]) fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });
