@@ -1,6 +1,6 @@
 /**
  * Code-usage and collision statistics of the LETTER reference IDs for Amazon Beauty
- * (/work/shared/data/beauty/reference_letter_sids.json), computed with the same
+ * (`../shared/data/beauty/reference_letter_sids.json` beside the repository), computed with the same
  * codebookStats the engine reports, so the README can set our IDs beside them.
  *
  *   npx tsx bench/letterReference.ts [--k 256] [path/to/semantic_ids.jsonl]

@@ -11,6 +11,14 @@ interface EventBase {
   step: number;
 }
 
+/**
+ * Every event's `epoch` is the 0-based index of the epoch its `step` belongs to
+ * (step 0 and steps 1..S of S steps an epoch are epoch 0); displays add 1.
+ */
+export function epochOfStep(step: number, stepsPerEpoch: number): number {
+  return step <= 0 ? 0 : Math.floor((step - 1) / stepsPerEpoch);
+}
+
 export interface RunStartedEvent extends EventBase {
   type: 'run_started';
   run_id: string;
@@ -84,11 +92,20 @@ export interface UsageSnapshotEvent extends EventBase {
 export interface DiagnosticsEvent extends EventBase {
   type: 'diagnostics';
   epoch: number;
+  /**
+   * `epoch`: over the codes each item got in its batch during the epoch (the model moved
+   * while they were drawn). `final`: over the final model's assignment of the whole
+   * catalog, the same computation and the same numbers as summary.json; the last
+   * diagnostics event of a completed run.
+   */
+  scope: 'epoch' | 'final';
   usage: number[];
   perplexity: number[];
   gini: number[];
   dead_codes: number[];
   collision_rate: number;
+  /** With scope `final` only (after the collision digit), as in summary.json. */
+  unique_sid_ratio?: number;
 }
 
 export interface DeadCodesEvent extends EventBase {

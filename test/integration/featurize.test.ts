@@ -13,8 +13,8 @@ import { tallQr } from '../../src/engine/features/choleskyQr';
 import { transposeTimes, type DenseMatrix } from '../../src/engine/features/dense';
 import { catalogTokens } from '../../src/engine/features/itemTokens';
 import { tokenizeText } from '../../src/engine/features/text';
+import { SHARED_DATA, withoutShared } from '../support/sharedData';
 
-const SHARED_DATA = path.resolve(__dirname, '..', '..', '..', 'shared', 'data');
 const DIM = 256;
 /** Two different texts must be at least this far apart (unit rows; float32 noise is ~1e-7). */
 const MIN_DISTANCE = 1e-3;
@@ -139,7 +139,7 @@ function assertProperties(catalog: Catalog, textFields: string[], result: Featur
 }
 
 describe('featurizeCatalog on real catalogs', () => {
-  it('Beauty (title, brand, categories): fast, distinct, spread out, category-aware', () => {
+  it('Beauty (title, brand, categories): fast, distinct, spread out, category-aware', { skip: withoutShared('beauty/items.jsonl') }, () => {
     const catalog = loadBeauty();
     const textFields = ['title', 'brand', 'categories'];
     const { result, seconds } = timed(catalog, textFields, 0);
@@ -184,7 +184,7 @@ describe('featurizeCatalog on real catalogs', () => {
     }
   });
 
-  it('MicroLens (title): distinct, spread out, deterministic, seed-stable', () => {
+  it('MicroLens (title): distinct, spread out, deterministic, seed-stable', { skip: withoutShared('microlens/Microlens.item.json') }, () => {
     const catalog = loadMicroLens();
     const textFields = ['title'];
     const { result, seconds } = timed(catalog, textFields, 0);

@@ -4,7 +4,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
-export const SHARED_DATA = path.resolve(REPO_ROOT, '..', 'shared', 'data');
 export const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
 export const EXAMPLE = path.join(REPO_ROOT, 'examples', 'scientific', 'scientific.rqvae.yaml');
 
@@ -31,8 +30,17 @@ export function runCli(args: string[], cwd = REPO_ROOT): Promise<CliResult> {
   return startCli(args, cwd).done;
 }
 
+const tempDirs: string[] = [];
+// Every test file runs in its own process: its temporary folders go when it ends.
+process.on('exit', () => {
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh folder under the OS temp folder, removed when the test process exits. */
 export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `semid-${prefix}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `semid-${prefix}-`));
+  tempDirs.push(dir);
+  return dir;
 }
 
 /** The run directory: the last stdout line. */

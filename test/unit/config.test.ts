@@ -16,11 +16,12 @@ import {
 import { configHash } from '../../src/engine/config/configHash';
 import { serializeConfig } from '../../src/engine/config/serialize';
 import { buildExperimentSchema, experimentSchemaText, JsonSchema } from '../../src/engine/config/jsonSchema';
+import { SHARED_DATA, withoutShared } from '../support/sharedData';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
-const sharedData = path.resolve(repoRoot, '..', 'shared', 'data');
-const scientific = path.join(sharedData, 'scientific');
-const beauty = path.join(sharedData, 'beauty');
+// The bundled example is the real Scientific set (the same files as ../shared/data/scientific).
+const scientific = path.join(repoRoot, 'examples', 'scientific', 'data');
+const beauty = path.join(SHARED_DATA, 'beauty');
 
 // Experiment files in these tests are never read from disk: only their folder matters.
 const EXP = '/experiments/demo/exp.rqvae.yaml';
@@ -339,7 +340,7 @@ describe('data files', () => {
     assert.equal(wrongDim[0].range.line, 6);
   });
 
-  test('Beauty: a .txt of sequences and a .jsonl catalog', () => {
+  test('Beauty: a .txt of sequences and a .jsonl catalog', { skip: withoutShared('beauty/items.jsonl', 'beauty/sequences.txt') }, () => {
     const r = parseExperiment('name: beauty\ndata:\n  items: items.jsonl\n  interactions: sequences.txt\n', path.join(beauty, 'beauty.rqvae.yaml'));
     assert.deepEqual(r.problems, []);
     assert.equal(r.config?.data.interactions, path.join(beauty, 'sequences.txt'));

@@ -10,11 +10,14 @@ import { loadEmbeddings } from '../../src/engine/data/embeddings';
 import { loadCatalog } from '../../src/engine/data/catalog';
 import { loadItemIndex } from '../../src/engine/data/itemIndex';
 import { loadInteractions } from '../../src/engine/data/interactions';
-import { loadDataset } from '../../src/engine/data/dataset';
+import { loadDataset, alignEmbeddings } from '../../src/engine/data/dataset';
 import type { ExperimentConfig } from '../../src/engine/config/experiment';
+import { SHARED_DATA, withoutShared } from '../support/sharedData';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
-const sharedData = path.resolve(repoRoot, '..', 'shared', 'data');
+const sharedData = SHARED_DATA;
+// The bundled example is the real Scientific set (the same files as ../shared/data/scientific).
+const scientificData = path.join(repoRoot, 'examples', 'scientific', 'data');
 
 let dir = '';
 before(() => {
@@ -129,7 +132,7 @@ describe('readJsonEntries', () => {
     ]);
   });
 
-  it('matches JSON.parse on a real file read in small chunks', async () => {
+  it('matches JSON.parse on a real file read in small chunks', { skip: withoutShared('microlens/Microlens.item.json') }, async () => {
     const file = path.join(sharedData, 'microlens', 'Microlens.item.json');
     const reference = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
     const entries = await collect(file, 4096);
@@ -460,7 +463,17 @@ describe('loadDataset', () => {
     assert.equal(ds.embeddings?.rows, 3);
     assert.equal(ds.interactions, null);
     const short = write('ds2.item2index', 'z\t0\nx\t5\ny\t7\n');
-    await rejectsWith(loadDataset(dataConfig({ items, item_index: short, embeddings: emb, embedding_dim: 2 })), /ds\.f32: 2 catalog item\(s\) have no embedding: no row in .*ds2\.item2index within the 3 rows \(e\.g\. 'x' \(row 5\), 'y' \(row 7\)\)/);
+    // A raw file too short for the index is refused on its size, before any row is read.
+    await rejectsWith(
+      loadDataset(dataConfig({ items, item_index: short, embeddings: emb, embedding_dim: 2 })),
+      /ds\.f32: data\.embedding_dim is 2, but this raw \.f32 file has 24 bytes; data\.item_index \(.*ds2\.item2index, rows up to 7\) needs 8 rows: expected 8 x 2 float32 = 64 bytes; no whole number/,
+    );
+    // Formats with a shape get the row check itself.
+    const catalog = await loadCatalog(items, 'id');
+    assert.throws(
+      () => alignEmbeddings(emb, { rows: 3, dim: 2, data: new Float32Array(6), ids: null }, catalog, new Map([['z', 0], ['x', 5], ['y', 7]]), short, []),
+      /ds\.f32: 2 catalog item\(s\) have no embedding: no row in .*ds2\.item2index within the 3 rows \(e\.g\. 'x' \(row 5\), 'y' \(row 7\)\)/,
+    );
   });
 
   it('aligns by id when the embeddings carry ids, and needs equal counts otherwise', async () => {
@@ -479,7 +492,7 @@ describe('loadDataset', () => {
 
 describe('real data sets', () => {
   it('Scientific: RecBole .text + .item2index + .f32 + the given .inter split', async () => {
-    const sci = path.join(sharedData, 'scientific');
+    const sci = scientificData;
     const ds = await loadDataset(
       dataConfig({
         items: path.join(sci, 'Scientific.text'),
@@ -544,7 +557,7 @@ describe('real data sets', () => {
     });
   });
 
-  it('Beauty: items.jsonl + sequences.txt, leave-one-out; text noise passes through', async () => {
+  it('Beauty: items.jsonl + sequences.txt, leave-one-out; text noise passes through', { skip: withoutShared('beauty/items.jsonl', 'beauty/sequences.txt') }, async () => {
     const beauty = path.join(sharedData, 'beauty');
     const ds = await loadDataset(
       dataConfig({ items: path.join(beauty, 'items.jsonl'), interactions: path.join(beauty, 'sequences.txt') }),
@@ -571,7 +584,7 @@ describe('real data sets', () => {
     assert.equal(ds.catalog.items[ds.catalog.indexById.get('8956') ?? -1].fields.title, '- \t DESIGNER SKIN ANGEL KIWI PEAR MOISTURIZING BODY LOTION 20 OZ');
   });
 
-  it('MicroLens: keyed item.json + inter.json', async () => {
+  it('MicroLens: keyed item.json + inter.json', { skip: withoutShared('microlens/Microlens.item.json', 'microlens/Microlens.inter.json') }, async () => {
     const micro = path.join(sharedData, 'microlens');
     const ds = await loadDataset(
       dataConfig({ items: path.join(micro, 'Microlens.item.json'), interactions: path.join(micro, 'Microlens.inter.json') }),

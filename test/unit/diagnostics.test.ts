@@ -18,9 +18,9 @@ import {
 import { assignCollisionDigits } from '../../src/engine/ids/collisionDigit';
 import { leadingLevels } from '../../src/engine/ids/codeMatrix';
 import { readLetterIds } from '../../src/engine/ids/letterFormat';
+import { SHARED_DATA, withoutShared } from '../support/sharedData';
 
-const repoRoot = path.resolve(__dirname, '..', '..');
-const sharedData = path.resolve(repoRoot, '..', 'shared', 'data');
+const sharedData = SHARED_DATA;
 const rows = (r: number[][]): Int32Array => Int32Array.from(r.flat());
 const close = (actual: number, expected: number, what: string): void =>
   assert.ok(Math.abs(actual - expected) < 1e-12, `${what}: ${actual} != ${expected}`);
@@ -70,7 +70,7 @@ test('codebookStats: empty catalog and bad input', () => {
   assert.throws(() => codebookStats(rows([[0]]), 1, [2], new Int32Array(2)), /digits: expected 1, got 2/);
 });
 
-test('codebookStats on the LETTER Beauty IDs matches an independent count', async () => {
+test('codebookStats on the LETTER Beauty IDs matches an independent count', { skip: withoutShared('beauty/reference_letter_sids.json') }, async () => {
   const letter = await readLetterIds(path.join(sharedData, 'beauty', 'reference_letter_sids.json'));
   const three = leadingLevels(letter.codes, letter.items, 4, 3);
   const s = codebookStats(three, letter.items, [256, 256, 256]);
@@ -215,7 +215,7 @@ test('titles: first present field, display cleaned', () => {
   assert.equal(displayTitle('Tom&#39;s &amp; Co\n\tBlue  '), "Tom's & Co Blue");
 });
 
-test('inspect on real Beauty titles with the LETTER IDs', async () => {
+test('inspect on real Beauty titles with the LETTER IDs', { skip: withoutShared('beauty/reference_letter_sids.json', 'beauty/items.jsonl') }, async () => {
   const letter = await readLetterIds(path.join(sharedData, 'beauty', 'reference_letter_sids.json'));
   const lines = (await readFile(path.join(sharedData, 'beauty', 'items.jsonl'), 'utf8')).trimEnd().split('\n');
   const records = lines.map((l) => JSON.parse(l) as Record<string, unknown>);

@@ -1,4 +1,4 @@
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -100,6 +100,12 @@ describe('fused input in training', () => {
       { checkFiles: false },
     ).config;
 
+  // Removed even when an assertion fails midway.
+  const runDirs: string[] = [];
+  after(() => {
+    for (const dir of runDirs) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   test('items with identical content but different co-occurrence get different codes; content-only input assigns from the saved model', async () => {
     // 32 items: items 2k and 2k+1 share their content vector exactly.
     const random = new Random(3);
@@ -125,6 +131,7 @@ describe('fused input in training', () => {
 
     const train = async (features: EmbeddingMatrix, fuseDim: number): Promise<{ codes: Int32Array; runDir: string }> => {
       const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'semid-fuse-'));
+      runDirs.push(runDir);
       const ids = Array.from({ length: 32 }, (_, i) => `item${i}`);
       const result = await trainRqVae(
         {
@@ -155,7 +162,10 @@ describe('fused input in training', () => {
     const fused = await train(concatColumns(contentMatrix, co.matrix), 8);
     let differ = 0;
     for (let k = 0; k < 16; k++) if (tuple(fused.codes, 2 * k) !== tuple(fused.codes, 2 * k + 1)) differ++;
-    assert.ok(differ >= 8, `with the co-occurrence input most twins get different codes (${differ} of 16)`);
+    // Content alone can separate no twin; the co-occurrence input must separate some. How many
+    // depends on the seed: 3-6 of 16 on train seeds 0, 1, 3 and 5, 8 or more on 2 and 4 (measured
+    // with independent streams, issue 8); "most" held only for the old seed-0 streams.
+    assert.ok(differ > 0, `with the co-occurrence input some twins get different codes (${differ} of 16)`);
 
     // The saved model knows its fused input; content-only rows (new items) are taken with zeros there.
     const model = loadModel(tf, path.join(fused.runDir, 'model'));
@@ -168,7 +178,6 @@ describe('fused input in training', () => {
       assert.deepEqual(Array.from(model.assign(content, 32)), Array.from(zeros), 'content-only rows = zero fused input');
     } finally {
       model.dispose();
-      for (const dir of [plain.runDir, fused.runDir]) fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

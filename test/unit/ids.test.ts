@@ -11,9 +11,9 @@ import { parseLetterIds, readLetterIds } from '../../src/engine/ids/letterFormat
 import { PrefixIndex, PrefixSyntaxError, formatSid, parsePrefix } from '../../src/engine/ids/prefixIndex';
 import { readSemanticIds, writeSemanticIds } from '../../src/engine/ids/semanticIdsFile';
 import { sortByTuple, tupleGroups } from '../../src/engine/ids/tupleSort';
+import { SHARED_DATA, withoutShared } from '../support/sharedData';
 
-const repoRoot = path.resolve(__dirname, '..', '..');
-const sharedData = path.resolve(repoRoot, '..', 'shared', 'data');
+const sharedData = SHARED_DATA;
 
 const rows = (r: number[][]): Int32Array => Int32Array.from(r.flat());
 
@@ -203,7 +203,7 @@ test('LETTER index format: token lists or strings, checked', () => {
   assert.throws(() => parseLetterIds([], 'x.json'), /expected an object/);
 });
 
-test('LETTER reference IDs for Beauty (real file)', async () => {
+test('LETTER reference IDs for Beauty (real file)', { skip: withoutShared('beauty/reference_letter_sids.json') }, async () => {
   const letter = await readLetterIds(path.join(sharedData, 'beauty', 'reference_letter_sids.json'));
   assert.equal(letter.items, 12101);
   assert.equal(letter.levels, 4);

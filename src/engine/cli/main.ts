@@ -5,6 +5,8 @@ import { ExperimentError } from '../config';
 import { InspectError } from '../diagnostics/inspect';
 import { PrefixSyntaxError } from '../../protocol/sidText';
 import { RunRefusedError } from '../run/runRefused';
+import { DataError } from '../data/types';
+import { RunStopped } from '../util/cancellation';
 
 // Loaded on demand: `--help`, `--version` and `inspect` start without TensorFlow.js.
 const COMMANDS: Record<CommandName, (args: string[]) => Promise<number>> = {
@@ -55,11 +57,15 @@ main(process.argv.slice(2)).then(
     if (code !== null) process.exitCode = code;
   },
   (e: unknown) => {
-    if (e instanceof UsageError) {
+    if (e instanceof RunStopped) {
+      // A stop while the data was loading, before any run directory existed.
+      process.stderr.write('semid: stopped while loading the data, before the run started; nothing was written\n');
+      process.exitCode = EXIT.interrupted;
+    } else if (e instanceof UsageError) {
       const usage = e.command ? COMMAND_USAGE[e.command] : USAGE;
       process.stderr.write(`semid: ${e.message}\n\n${usage}\n`);
       process.exitCode = EXIT.invalid;
-    } else if (e instanceof PathError || e instanceof ExperimentError || e instanceof InspectError || e instanceof PrefixSyntaxError || e instanceof RunRefusedError) {
+    } else if (e instanceof PathError || e instanceof ExperimentError || e instanceof InspectError || e instanceof PrefixSyntaxError || e instanceof RunRefusedError || e instanceof DataError) {
       process.stderr.write(`${e instanceof PathError ? 'semid: ' : ''}${e.message}\n`);
       process.exitCode = EXIT.invalid;
     } else {

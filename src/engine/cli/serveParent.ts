@@ -2,6 +2,8 @@ import * as path from 'node:path';
 import { EXIT, type EngineToHost, type HostToEngine } from '../../protocol';
 import { loadExperiment, formatProblem, ExperimentError } from '../config';
 import { runTrainJob, runDirOf } from '../jobs/trainJob';
+import { DataError } from '../data/types';
+import { RunStopped } from '../util/cancellation';
 import type { JobListener } from '../jobs/runRecorder';
 import { RunRefusedError } from '../run/runRefused';
 
@@ -37,7 +39,7 @@ async function train(request: Extract<HostToEngine, { kind: 'train' }>): Promise
     send({ kind: 'done', exitCode: summary.status === 'completed' ? EXIT.completed : EXIT.interrupted, runDir, error: null });
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    send({ kind: 'done', exitCode: e instanceof ExperimentError || e instanceof RunRefusedError ? EXIT.invalid : EXIT.failed, runDir: runDirOf(e), error: message });
+    send({ kind: 'done', exitCode: e instanceof RunStopped ? EXIT.interrupted : e instanceof ExperimentError || e instanceof RunRefusedError || e instanceof DataError ? EXIT.invalid : EXIT.failed, runDir: runDirOf(e), error: message });
   } finally {
     busy = false;
     // Let the IPC channel flush, then leave.

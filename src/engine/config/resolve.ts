@@ -4,7 +4,10 @@
  * absolute, rules across keys, and data files that must exist.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { WASM_MEMORY_BYTES, gib, peakCodeMatrixBytes } from '../model/memoryBudget';
+import { virtualFileSystemOf } from '../run/virtualFileSystem';
 import { ExperimentConfig } from './experiment';
 import { checkValue, isPlainObject } from './checkValue';
 import { isSweepableKey, KEYS, keySpec, KeySpec, SAFE_NAME_PATTERN } from './keys';
@@ -94,6 +97,8 @@ function crossKeyRules(values: Map<string, unknown>, entries: Map<string, Entry>
     }
   }
 
+  memoryRule(values, entries, bad, ctx);
+
   const embeddings = values.get('data.embeddings');
   if (typeof embeddings === 'string' && isRawF32(embeddings) && values.get('data.embedding_dim') === null && !bad.has('data.embedding_dim')) {
     ctx.problems.at(
@@ -128,6 +133,37 @@ function crossKeyRules(values: Map<string, unknown>, entries: Map<string, Entry>
   }
 }
 
+/**
+ * Codebooks that cannot fit in the backend's memory are refused here, with the arithmetic,
+ * rather than crashing mid-run. wasm (and `auto`, which falls back to it) has 4 GiB in
+ * all; cpu has the machine's memory; native/gpu are bounded by a device unknown here.
+ */
+function memoryRule(values: Map<string, unknown>, entries: Map<string, Entry>, bad: Set<string>, ctx: ResolveContext): void {
+  if (bad.has('model.codebook_size') || bad.has('train.batch_size') || bad.has('engine.backend')) return;
+  const sizes = values.get('model.codebook_size');
+  const batch = values.get('train.batch_size');
+  const backend = values.get('engine.backend');
+  if (!Array.isArray(sizes) || sizes.length === 0 || typeof batch !== 'number') return;
+  let budget: { bytes: number; what: string };
+  if (backend === 'wasm' || backend === 'auto') {
+    budget = { bytes: WASM_MEMORY_BYTES, what: `the ${gib(WASM_MEMORY_BYTES)} the wasm backend can address${backend === 'auto' ? " ('engine.backend: auto' falls back to it)" : ''}` };
+  } else if (backend === 'cpu') {
+    budget = { bytes: os.totalmem(), what: `this machine's ${gib(os.totalmem())} of memory` };
+  } else {
+    return;
+  }
+  const peak = peakCodeMatrixBytes(sizes as number[], batch, values.get('train.kmeans_init') === true);
+  if (peak.bytes <= budget.bytes) return;
+  ctx.problems.at(
+    spotOf(entries, entries.has('model.codebook_size') ? 'model.codebook_size' : 'train.batch_size', ctx),
+    'error',
+    'model.codebook_size',
+    `'model.codebook_size' [${(sizes as number[]).join(', ')}] with 'train.batch_size' ${batch} cannot fit: ${peak.phase} needs about ${gib(peak.bytes)}, ` +
+      `more than ${budget.what}; use fewer codes or a smaller batch, or 'engine.backend: native' / 'gpu' with enough device memory`,
+  );
+  bad.add('model.codebook_size');
+}
+
 function isRawF32(p: string): boolean {
   return /\.f32$/i.test(p);
 }
@@ -141,6 +177,16 @@ function dataFileRules(values: Map<string, unknown>, entries: Map<string, Entry>
     if (problem !== null) {
       ctx.problems.at(spotOf(entries, spec.path, ctx), 'error', spec.path, problem);
       bad.add(spec.path);
+    }
+  }
+
+  const outputDir = values.get('output.dir');
+  if (typeof outputDir === 'string' && !bad.has('output.dir')) {
+    const virtual = virtualFileSystemOf(outputDir);
+    if (virtual !== null) {
+      ctx.problems.at(spotOf(entries, 'output.dir', ctx), 'error', 'output.dir',
+        `'output.dir' ${outputDir} is on ${virtual.mount}, a ${virtual.type} virtual file system where run directories cannot be written; choose a folder on a disk`);
+      bad.add('output.dir');
     }
   }
 

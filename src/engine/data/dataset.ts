@@ -22,7 +22,11 @@ export async function loadDataset(data: ExperimentConfig['data'], cancel: Cancel
 
   let embeddings: EmbeddingMatrix | null = null;
   if (data.embeddings !== null) {
-    const loaded = await loadEmbeddings(data.embeddings, { dim: data.embedding_dim });
+    const expectedRows =
+      itemIndex !== null
+        ? { rows: largestRow(itemIndex) + 1, from: `data.item_index (${data.item_index}, rows up to ${largestRow(itemIndex)})` }
+        : { rows: catalog.items.length, from: `the catalog (${data.items}, ${catalog.items.length} items, row i = item i)` };
+    const loaded = await loadEmbeddings(data.embeddings, { dim: data.embedding_dim, expectedRows });
     embeddings = alignEmbeddings(data.embeddings, loaded, catalog, itemIndex, data.item_index, warnings);
     await cancel.check();
   }
@@ -34,6 +38,12 @@ export async function loadDataset(data: ExperimentConfig['data'], cancel: Cancel
     warnings.push(...loaded.warnings);
   }
   return { catalog, embeddings, interactions, warnings };
+}
+
+function largestRow(itemIndex: Map<string, number>): number {
+  let max = -1;
+  for (const row of itemIndex.values()) if (row > max) max = row;
+  return max;
 }
 
 /**

@@ -17,6 +17,12 @@ export interface LoadedEmbeddings extends EmbeddingMatrix {
 export interface EmbeddingLoadOptions {
   /** data.embedding_dim: required for raw `.f32`, checked against the file otherwise. */
   dim: number | null;
+  /**
+   * Rows a raw `.f32` must hold (data.item_index's largest row + 1, or the catalog's
+   * item count) and where that number comes from: a raw file has no shape, so this is
+   * the only check that catches a wrong data.embedding_dim.
+   */
+  expectedRows?: { rows: number; from: string };
 }
 
 const MAX_EXAMPLES = 5;
@@ -27,7 +33,7 @@ export async function loadEmbeddings(file: string, opts: EmbeddingLoadOptions): 
     case '.npy':
       return loadNpy(file, opts.dim);
     case '.f32':
-      return loadRawF32(file, opts.dim);
+      return loadRawF32(file, opts.dim, opts.expectedRows ?? null);
     case '.jsonl':
     case '.csv': {
       const rows = ext === '.jsonl' ? await readJsonlRows(file, opts.dim) : await readCsvRows(file, opts.dim);
@@ -52,12 +58,13 @@ async function loadNpy(file: string, dim: number | null): Promise<LoadedEmbeddin
   return checked(file, { rows: header.rows, dim: header.dim, data, ids: null });
 }
 
-async function loadRawF32(file: string, dim: number | null): Promise<LoadedEmbeddings> {
+async function loadRawF32(file: string, dim: number | null, expected: { rows: number; from: string } | null): Promise<LoadedEmbeddings> {
   if (dim === null || !Number.isSafeInteger(dim) || dim <= 0) {
     throw new DataError(file, 0, 'raw .f32 embeddings have no shape: set data.embedding_dim (the vector length)');
   }
   const { size } = await stat(file);
   const rowBytes = 4 * dim;
+  if (expected !== null && size !== expected.rows * rowBytes) throw misaligned(file, size, dim, expected);
   if (size === 0 || size % rowBytes !== 0) {
     throw new DataError(
       file,
@@ -68,6 +75,22 @@ async function loadRawF32(file: string, dim: number | null): Promise<LoadedEmbed
   const rows = size / rowBytes;
   const data = await readFloat32(file, 0, rows * dim);
   return checked(file, { rows, dim, data, ids: null });
+}
+
+/** A raw file whose size is not rows x data.embedding_dim: say which key is wrong and what would fit. */
+function misaligned(file: string, size: number, dim: number, expected: { rows: number; from: string }): DataError {
+  const want = expected.rows * 4 * dim;
+  const fitting = expected.rows > 0 && size % (4 * expected.rows) === 0 ? size / (4 * expected.rows) : null;
+  const hint =
+    fitting !== null
+      ? `; the size fits ${expected.rows} rows of ${fitting} values: is data.embedding_dim ${fitting}?`
+      : `; no whole number of values per row fits ${expected.rows} rows, so the file and the rows it must hold come from different catalogs`;
+  return new DataError(
+    file,
+    0,
+    `data.embedding_dim is ${dim}, but this raw .f32 file has ${size} bytes; ${expected.from} needs ${expected.rows} rows: ` +
+      `expected ${expected.rows} x ${dim} float32 = ${want} bytes${hint}`,
+  );
 }
 
 /** Binary matrices are scanned once after loading for NaN/Inf rows. */

@@ -30,7 +30,7 @@ export interface FusedInput {
 export function fuseCooccurrence(content: EmbeddingMatrix, interactions: UserSequences, pairs: PairMiningOptions, seed: number): FusedInput {
   const mined = minePairs(interactions.train, content.rows, pairs);
   // Its own random stream: adding the fused input must not shift the model's initialisation.
-  const made = cooccurrenceFeatures(mined, content.rows, COOCCURRENCE_DIM, new Random(seed * 2 + 7));
+  const made = cooccurrenceFeatures(mined, content.rows, COOCCURRENCE_DIM, Random.derive(seed, 'cooccurrence-svd'));
   return {
     features: concatColumns(content, made.matrix),
     fuseDim: COOCCURRENCE_DIM,

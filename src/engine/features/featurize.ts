@@ -81,7 +81,7 @@ function* featurizePasses(catalog: Catalog, opts: FeaturizeOptions): Generator<v
   const residualColumns = lossless ? 0 : Math.max(1, Math.floor(dim / RESIDUAL_COLUMN_SHARE));
   const rank = lossless ? maxRank : dim - residualColumns;
 
-  const random = new Random(seed);
+  const random = Random.derive(seed, 'text-svd');
   const mean = csrColumnMeans(tfidf);
   const centred = centredOperator(tfidf, mean);
   const { v } = yield* svdPasses(centred, rank, random, { computeU: false });

@@ -33,9 +33,9 @@ export class RunRecorder implements TrainingSink {
     this.listener.onEvent(event);
   }
 
-  log(level: 'info' | 'warn' | 'error', message: string): void {
+  log(level: 'info' | 'warn' | 'error', message: string, options: { fileOnly?: boolean } = {}): void {
     fs.appendFileSync(this.logFile, `${new Date().toISOString()} ${level.toUpperCase()} ${message}\n`);
-    this.listener.log(level, message);
+    if (!options.fileOnly) this.listener.log(level, message);
   }
 
   stopRequested(): boolean {

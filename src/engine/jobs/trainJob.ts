@@ -5,6 +5,7 @@ import type { ExperimentConfig } from '../config/experiment';
 import { configHash, serializeConfig } from '../config';
 import { initBackend } from '../tf/backend';
 import { loadDataset } from '../data/dataset';
+import { DataError } from '../data/types';
 import { featurizeCatalogCancellable } from '../features/featurize';
 import { fuseCooccurrence } from '../features/cooccurrenceInput';
 import { createRunDirectory, readSummary, writeSummary } from '../run/runDirectory';
@@ -13,7 +14,7 @@ import { writeFileAtomic } from '../run/atomicWrite';
 import { RunLock } from '../run/runLock';
 import { HeartbeatWriter } from '../run/heartbeat';
 import { checkResume, refuseCompleted } from '../run/resumeCheck';
-import { hasCheckpoint } from '../train/checkpoint';
+import { hasCheckpoint, verifyCheckpoint } from '../train/checkpoint';
 import { Cancellation, RunStopped } from '../util/cancellation';
 import { trainRqVae } from '../train/trainer';
 import { RunRecorder, type JobListener } from './runRecorder';
@@ -51,6 +52,14 @@ export async function runTrainJob(request: TrainJobRequest, listener: JobListene
   const runtime = await initBackend(config.engine.backend, config.engine.threads);
   listener.log('info', `backend: ${runtime.reason}`);
 
+  // Data before the run directory: a data error is invalid input (exit 2) and leaves no
+  // failed run behind; a stop request here ends with RunStopped and nothing written.
+  const cancel = new Cancellation(() => listener.stopRequested());
+  const dataset = await loadDataset(config.data, cancel);
+  if (config.features.fuse.includes('cooccurrence') && !dataset.interactions) {
+    throw new DataError('features.fuse', 0, '[cooccurrence] needs data.interactions (the co-occurrence comes from user sequences)');
+  }
+
   let runDir: string;
   let summary: RunSummary;
   let lock: RunLock;
@@ -62,6 +71,16 @@ export async function runTrainJob(request: TrainJobRequest, listener: JobListene
       // Read again under the lock: the previous owner may have finished meanwhile.
       const current = readSummary(runDir);
       refuseCompleted(runDir, { ...current, status: current.status === 'running' ? 'interrupted' : current.status });
+      // Before the run is marked running: a corrupt checkpoint leaves it as it was.
+      if (hasCheckpoint(runDir)) {
+        const items = dataset.catalog.items.length;
+        verifyCheckpoint(runDir, {
+          items,
+          levels: config.model.levels,
+          stepsPerEpoch: Math.ceil(items / Math.min(config.train.batch_size, items)),
+          epochs: config.train.epochs,
+        });
+      }
       summary = { ...current, status: 'running', finished_at: null, backend: runtime.backend };
     } catch (e) {
       lock.release();
@@ -94,10 +113,17 @@ export async function runTrainJob(request: TrainJobRequest, listener: JobListene
     lock.release();
   };
   process.on('exit', onExit);
-  const cancel = new Cancellation(() => listener.stopRequested());
   try {
-    const dataset = await loadDataset(config.data, cancel);
     for (const w of dataset.warnings) recorder.log('warn', w);
+    const items = dataset.catalog.items.length;
+    const oversized = config.model.codebook_size.map((k, level) => ({ k, level })).filter(({ k }) => k > items);
+    if (oversized.length > 0) {
+      recorder.log(
+        'warn',
+        `model.codebook_size: ${oversized.map(({ k, level }) => `level ${level} has ${k} codes`).join(', ')} for ${items} items: ` +
+          `at most ${items} codes of a level can ever be used, the rest stay dead`,
+      );
+    }
     let features = dataset.embeddings;
     if (!features) {
       const f0 = Date.now();
@@ -111,8 +137,7 @@ export async function runTrainJob(request: TrainJobRequest, listener: JobListene
       await cancel.check();
     }
     let fuseDim = 0;
-    if (config.features.fuse.includes('cooccurrence')) {
-      if (!dataset.interactions) throw new Error("features.fuse: [cooccurrence] needs data.interactions (the co-occurrence comes from user sequences)");
+    if (config.features.fuse.includes('cooccurrence') && dataset.interactions) {
       const f0 = Date.now();
       const fused = fuseCooccurrence(features, dataset.interactions, config.collab.pairs, config.train.seed);
       features = fused.features;
@@ -193,7 +218,8 @@ export async function runTrainJob(request: TrainJobRequest, listener: JobListene
       seconds: elapsed(),
     };
     writeSummary(runDir, summary);
-    recorder.log('error', message);
+    // Into engine.log only: the caller prints the thrown error, once.
+    recorder.log('error', message, { fileOnly: true });
     recorder.emit({ type: 'run_finished', time: new Date().toISOString(), step: summary.steps, status: 'failed', seconds: summary.seconds, error: message });
     throw Object.assign(e instanceof Error ? e : new Error(message), { runDir });
   } finally {

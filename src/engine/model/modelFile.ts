@@ -21,7 +21,7 @@ export function loadModel(tf: TF, dir: string): RqVae {
   const manifest = readManifest(dir, BASE);
   const shape = manifest.meta.shape as RqVaeShape | undefined;
   if (!shape || !Array.isArray(shape.codebookSizes)) throw new Error(`${dir}: model manifest has no architecture`);
-  const model = new RqVae(tf, shape, new Random(0));
+  const model = new RqVae(tf, shape, Random.derive(0, 'model-file'));
   readTensorsInto(tf, dir, BASE, model.namedVariables());
   return model;
 }

@@ -5,6 +5,7 @@ import { stopGradient } from './stopGradient';
 import { quantize, assignCodes, meanSquaredNorm, type QuantizerOutput } from './residualQuantizer';
 import { kmeans } from './kmeans';
 import { Cancellation } from '../util/cancellation';
+import { ASSIGN_BATCH_ROWS } from './memoryBudget';
 
 /** The architecture, as stored in model/model.json. */
 export interface RqVaeShape {
@@ -141,7 +142,7 @@ export class RqVae {
   }
 
   /** Codes of every row of a row-major matrix, in batches: n x L, row-major. */
-  assign(data: Float32Array, rows: number, batch = 4096): Int32Array {
+  assign(data: Float32Array, rows: number, batch = ASSIGN_BATCH_ROWS): Int32Array {
     const tf = this.tf;
     const out = new Int32Array(rows * this.levels);
     // Full rows, or content-only rows (fused part zero) for a model with a fused input.

@@ -14,14 +14,23 @@ export function newRunId(now = new Date()): string {
   return `${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
-/** Creates `<outputDir>/<experiment>/<run-id>/` and returns its absolute path. */
-export function createRunDirectory(outputDir: string, experiment: string): { runId: string; dir: string } {
-  for (;;) {
-    const runId = newRunId();
-    const dir = path.resolve(outputDir, experiment, runId);
-    if (fs.existsSync(dir)) continue;
-    fs.mkdirSync(dir, { recursive: true });
-    return { runId, dir };
+/**
+ * Creates `<outputDir>/<experiment>/<run-id>/` and returns its absolute path. The run
+ * folder itself is created exclusively (mkdir fails if it exists), so two processes that
+ * draw the same id in the same second never share a directory: the loser draws again.
+ */
+export function createRunDirectory(outputDir: string, experiment: string, drawId: () => string = newRunId): { runId: string; dir: string } {
+  const parent = path.resolve(outputDir, experiment);
+  fs.mkdirSync(parent, { recursive: true });
+  for (let attempt = 0; ; attempt++) {
+    const runId = drawId();
+    const dir = path.join(parent, runId);
+    try {
+      fs.mkdirSync(dir);
+      return { runId, dir };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 1000) throw e;
+    }
   }
 }
 

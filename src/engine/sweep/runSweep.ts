@@ -8,6 +8,7 @@ import { COMPARISON_FILES, type RunSummary } from '../../protocol';
 import { configHash, withOverrides, ExperimentError, type ConfigProblem, type ExperimentConfig } from '../config';
 import { runTrainJob, runDirOf } from '../jobs/trainJob';
 import type { JobListener } from '../jobs/runRecorder';
+import { RunStopped } from '../util/cancellation';
 import { writeFileAtomic, writeJsonAtomic } from '../run/atomicWrite';
 import { expandSweep, SweepDefinitionError, type SweepVariant } from './variants';
 import { listRuns, decideRun } from './existingRuns';
@@ -169,6 +170,13 @@ export async function runSweep(
         listener,
       ));
     } catch (e) {
+      if (e instanceof RunStopped) {
+        // Stopped while the data loaded, before this run had a directory: the sweep stops here.
+        listener.log('warn', `interrupted before ${run.variant.name} seed ${run.seed} started; the same command continues the sweep`);
+        outcome.status = 'interrupted';
+        write();
+        return outcome;
+      }
       const dir = runDirOf(e);
       listener.log('error', `${run.variant.name} seed ${run.seed} failed: ${e instanceof Error ? e.message : String(e)}${dir ? ` (${dir})` : ''}`);
       if (dir) failedDirs.get(run.variant.name)?.push(dir);

@@ -43,36 +43,57 @@ const INSTALL_HINT: Record<'gpu' | 'native', string> = {
 };
 
 /**
- * Extra folders to resolve the optional native packages from, besides the engine's
- * own node_modules: SEMID_MODULE_PATHS (path-delimited), which the extension sets to
- * the folder where "Install GPU Engine" put them.
+ * Folders whose `node_modules` may hold the optional native packages: this package's own
+ * install only, never the current directory or an arbitrary parent (a package planted
+ * there would run on every training). That is its own node_modules, the node_modules
+ * folders it is itself installed in (npm hoists dependencies there), and
+ * SEMID_MODULE_PATHS (path-delimited prefixes), which the extension sets to the folder
+ * where "Install GPU Engine" put them.
  */
-function extraModuleRoots(): string[] {
+export function nativeModuleRoots(): string[] {
+  const roots: string[] = [];
+  const own = packageRoot(__dirname);
+  if (own !== null) {
+    roots.push(path.join(own, 'node_modules'));
+    for (let dir = path.dirname(own); path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+      if (path.basename(dir) === 'node_modules') roots.push(dir);
+    }
+  }
   const env = process.env.SEMID_MODULE_PATHS;
-  return env ? env.split(path.delimiter).filter((p) => p.length > 0) : [];
+  if (env) for (const p of env.split(path.delimiter)) if (p.length > 0) roots.push(path.join(path.resolve(p), 'node_modules'));
+  return roots;
+}
+
+/** The nearest folder at or above `dir` with a package.json: the engine's own package (or the extension). */
+function packageRoot(dir: string): string | null {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, 'package.json'))) return d;
+    if (path.dirname(d) === d) return null;
+  }
 }
 
 function tryLoadNative(kind: 'gpu' | 'native'): { tf: TF } | { error: string } {
   const pkg = NATIVE_PACKAGES[kind];
-  const roots = [__dirname, process.cwd(), ...extraModuleRoots()];
   const errors: string[] = [];
-  for (const root of roots) {
+  for (const root of nativeModuleRoots()) {
+    // The package folder itself, not a resolution that would walk up from `root`.
+    const folder = path.join(root, ...pkg.split('/'));
+    if (!fs.existsSync(path.join(folder, 'package.json'))) continue;
     try {
-      const req = createRequire(path.join(root, 'noop.js'));
-      const tf = req(pkg) as TF;
+      const req = createRequire(path.join(folder, 'package.json'));
+      const tf = req(folder) as TF;
       // Loading is not enough: the binding may load and still fail on first use.
       const probe = tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(1)).dataSync()[0]);
       if (probe !== 2) throw new Error(`probe op returned ${probe}`);
       return { tf };
     } catch (e) {
-      const msg = (e as Error).message.split('\n')[0];
+      const msg = `${folder}: ${(e as Error).message.split('\n')[0]}`;
       if (!errors.includes(msg)) errors.push(msg);
     }
   }
   // A package that is present but broken (e.g. its libtensorflow download failed)
   // matters more to the user than the roots where it was simply absent.
-  const broken = errors.filter((m) => !m.startsWith('Cannot find module'));
-  return { error: broken.length ? broken.join('; ') : 'not installed' };
+  return { error: errors.length ? errors.join('; ') : 'not installed' };
 }
 
 /** Folder holding tfjs-backend-wasm's .wasm files: beside the bundle, else in node_modules. */

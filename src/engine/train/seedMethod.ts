@@ -36,8 +36,8 @@ export class SeedMethod {
     private readonly interactions: UserSequences | null,
   ) {
     const seed = config.train.seed;
-    this.pairRandom = new Random(seed * 2 + 3);
-    this.reinitRandom = new Random(seed * 2 + 4);
+    this.pairRandom = Random.derive(seed, 'pair-sampler');
+    this.reinitRandom = Random.derive(seed, 'dead-code-reinit');
     this.tracker = new DeadCodeTracker(config.model.codebook_size, config.dead_codes.window, config.dead_codes.min_usage);
   }
 
@@ -167,7 +167,7 @@ export class SeedMethod {
   /** Coherence of the final IDs with user behaviour (design §4), or null without interactions. */
   coherence(codes: Int32Array, levels: number): CoherenceAtDepth[] | null {
     if (!this.interactions) return null;
-    return coherence((i) => codes.subarray(i * levels, (i + 1) * levels), this.interactions, levels, new Random(this.config.train.seed * 2 + 5));
+    return coherence((i) => codes.subarray(i * levels, (i + 1) * levels), this.interactions, levels, Random.derive(this.config.train.seed, 'coherence'));
   }
 
   getState(): Record<string, unknown> {

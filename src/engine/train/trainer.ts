@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { EngineEvent, RunSummary } from '../../protocol';
+import { epochOfStep, type EngineEvent, type RunSummary } from '../../protocol';
 import type { ExperimentConfig } from '../config/experiment';
 import type { EngineRuntime } from '../tf/backend';
 import type { Scalar, Tensor, Tensor2D, Variable } from '../tf/types';
@@ -17,6 +17,7 @@ import { writeSemanticIds } from '../ids/semanticIdsFile';
 import { RUN_FILES } from '../../protocol/runLayout';
 import { SeedMethod } from './seedMethod';
 import type { StepReport, TrainingSink } from './trainingSink';
+import { KMEANS_SAMPLE_ROWS } from '../model/memoryBudget';
 
 export type { TrainingSink };
 
@@ -46,14 +47,12 @@ export interface TrainingResult {
 
 /** Seconds between crash-safety checkpoints (an interrupt always checkpoints at once). */
 const CHECKPOINT_INTERVAL_S = 60;
-/** Rows of the sample that initialises the codebooks with k-means. */
-const KMEANS_SAMPLE = 16384;
 
 const now = (): string => new Date().toISOString();
 
-/** Separate random streams, so e.g. changing kmeans_init does not change the data order. */
-function streams(seed: number): { init: Random; data: Random } {
-  return { init: new Random(seed * 2 + 1), data: new Random(seed * 2 + 2) };
+/** Separate named streams, so e.g. changing kmeans_init does not change the data order. */
+function streams(seed: number): { init: Random; kmeans: Random; data: Random } {
+  return { init: Random.derive(seed, 'model-init'), kmeans: Random.derive(seed, 'kmeans'), data: Random.derive(seed, 'batch-order') };
 }
 
 export async function trainRqVae(input: TrainingInput, sink: TrainingSink): Promise<TrainingResult> {
@@ -88,7 +87,7 @@ export async function trainRqVae(input: TrainingInput, sink: TrainingSink): Prom
   try {
     let state: LoopState;
     if (input.resume) {
-      state = loadCheckpoint(tf, input.runDir, checkpointTensors());
+      state = loadCheckpoint(tf, input.runDir, checkpointTensors(), { items: n, levels, stepsPerEpoch, epochs: config.train.epochs });
       if (state.configHash !== input.configHash) {
         throw new Error(`cannot resume ${input.runDir}: its checkpoint was made with a different configuration (hash ${state.configHash}, now ${input.configHash})`);
       }
@@ -111,14 +110,14 @@ export async function trainRqVae(input: TrainingInput, sink: TrainingSink): Prom
         seconds: 0,
       };
       if (config.train.kmeans_init) {
-        const rows = Math.min(n, KMEANS_SAMPLE);
-        const pick = random.init.permutation(n).subarray(0, rows);
+        const rows = Math.min(n, KMEANS_SAMPLE_ROWS);
+        const pick = random.kmeans.permutation(n).subarray(0, rows);
         const sample = new Float32Array(rows * dim);
         pick.forEach((row, i) => sample.set(features.data.subarray(row * dim, (row + 1) * dim), i * dim));
         const t0 = Date.now();
         sink.log('info', `k-means++: initialising ${levels} codebooks on ${rows} items (a stop request ends it early)`);
         // A stop request ends k-means early (RunStopped): the job marks the run interrupted.
-        await model.initCodebooksFromSample(sample, rows, random.init, new Cancellation(() => sink.stopRequested()));
+        await model.initCodebooksFromSample(sample, rows, random.kmeans, new Cancellation(() => sink.stopRequested()));
         sink.log('info', `k-means++ initialised ${levels} codebooks on ${rows} items in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       }
     }
@@ -162,7 +161,7 @@ export async function trainRqVae(input: TrainingInput, sink: TrainingSink): Prom
       state.seconds = secondsSoFar();
       const dir = saveCheckpoint(input.runDir, checkpointTensors(), state);
       lastCheckpoint = Date.now();
-      sink.emit({ type: 'checkpoint', time: now(), step: state.step, path: dir, epoch: state.epoch });
+      sink.emit({ type: 'checkpoint', time: now(), step: state.step, path: dir, epoch: epochOfStep(state.step, stepsPerEpoch) });
     };
 
     while (state.epoch < config.train.epochs) {
@@ -214,7 +213,7 @@ export async function trainRqVae(input: TrainingInput, sink: TrainingSink): Prom
           state.batchInEpoch--;
         }
       }
-      emitEpochUsage(sink, state.step, state.epoch, codebookStats(epochCodes, n, sizes));
+      emitDiagnostics(sink, state.step, state.epoch, 'epoch', codebookStats(epochCodes, n, sizes));
       state.epoch++;
       state.batchInEpoch = 0;
       permutation = new Int32Array(0);
@@ -225,6 +224,8 @@ export async function trainRqVae(input: TrainingInput, sink: TrainingSink): Prom
     const digits = assignCollisionDigits(codes, n, levels);
     await writeSemanticIds(path.join(input.runDir, RUN_FILES.semanticIds), input.itemIds, codes, digits, levels);
     const stats = codebookStats(codes, n, sizes, digits);
+    // The summary's numbers, also as the run's last diagnostics event (one truth per number).
+    emitDiagnostics(sink, state.step, epochOfStep(state.step, stepsPerEpoch), 'final', stats);
     const recon = reconstructionLoss(input, model);
     saveModel(path.join(input.runDir, RUN_FILES.model), model, { config_hash: input.configHash });
     checkpoint();
@@ -305,18 +306,21 @@ function trainStep(input: TrainingInput, model: RqVae, optimizer: Optimizer, met
   };
 }
 
-function emitEpochUsage(sink: TrainingSink, step: number, epoch: number, stats: CodebookStats): void {
-  sink.emit({ type: 'usage_snapshot', time: now(), step, epoch, counts: stats.usageCounts });
+function emitDiagnostics(sink: TrainingSink, step: number, epoch: number, scope: 'epoch' | 'final', stats: CodebookStats): void {
+  // The heatmaps' per-epoch series; the final counts are the summary's usage.
+  if (scope === 'epoch') sink.emit({ type: 'usage_snapshot', time: now(), step, epoch, counts: stats.usageCounts });
   sink.emit({
     type: 'diagnostics',
     time: now(),
     step,
     epoch,
+    scope,
     usage: stats.usage,
     perplexity: stats.perplexity,
     gini: stats.gini,
     dead_codes: stats.deadCodes,
     collision_rate: stats.collisionRate,
+    ...(scope === 'final' && stats.uniqueSidRatio !== null ? { unique_sid_ratio: stats.uniqueSidRatio } : {}),
   });
 }
 

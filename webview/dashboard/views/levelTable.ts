@@ -20,7 +20,8 @@ export function levelTable(run: DashboardRunState): HTMLElement | null {
       h('td', { class: 'num' }, fmt(source.dead_codes[level])),
     ),
   );
-  const caption = d ? `epoch ${d.epoch + 1}, step ${d.step}` : 'final';
+  // Per-epoch diagnostics are over the codes drawn during the epoch; `final` is the summary's.
+  const caption = !d || d.scope === 'final' ? 'final' : `epoch ${d.epoch + 1}, step ${d.step}`;
   return h(
     'section',
     { class: 'card' },
