@@ -5,6 +5,7 @@ import { ExperimentError } from '../config';
 import { InspectError } from '../diagnostics/inspect';
 import { PrefixSyntaxError } from '../../protocol/sidText';
 import { RunRefusedError } from '../run/runRefused';
+import { ExportInputError } from '../export/storedModel';
 
 // Loaded on demand: `--help`, `--version` and `inspect` start without TensorFlow.js.
 const COMMANDS: Record<CommandName, (args: string[]) => Promise<number>> = {
@@ -12,6 +13,7 @@ const COMMANDS: Record<CommandName, (args: string[]) => Promise<number>> = {
   ids: async (args) => (await import('./commands/ids')).idsCommand(args),
   inspect: async (args) => (await import('./commands/inspect')).inspectCommand(args),
   sweep: async (args) => (await import('./commands/sweep')).sweepCommand(args),
+  export: async (args) => (await import('./commands/export')).exportCommand(args),
 };
 
 const isCommand = (name: string): name is CommandName => Object.hasOwn(COMMANDS, name);
@@ -59,7 +61,7 @@ main(process.argv.slice(2)).then(
       const usage = e.command ? COMMAND_USAGE[e.command] : USAGE;
       process.stderr.write(`semid: ${e.message}\n\n${usage}\n`);
       process.exitCode = EXIT.invalid;
-    } else if (e instanceof PathError || e instanceof ExperimentError || e instanceof InspectError || e instanceof PrefixSyntaxError || e instanceof RunRefusedError) {
+    } else if (e instanceof PathError || e instanceof ExperimentError || e instanceof ExportInputError || e instanceof InspectError || e instanceof PrefixSyntaxError || e instanceof RunRefusedError) {
       process.stderr.write(`${e instanceof PathError ? 'semid: ' : ''}${e.message}\n`);
       process.exitCode = EXIT.invalid;
     } else {
