@@ -114,7 +114,7 @@ export async function runTrainJob(request: TrainJobRequest, listener: JobListene
     if (config.features.fuse.includes('cooccurrence')) {
       if (!dataset.interactions) throw new Error("features.fuse: [cooccurrence] needs data.interactions (the co-occurrence comes from user sequences)");
       const f0 = Date.now();
-      const fused = fuseCooccurrence(features, dataset.interactions, config.collab.pairs, config.train.seed);
+      const fused = fuseCooccurrence(features, dataset.interactions, config.collab.pairs, config.train.seed, dataset.catalog.items.map((it) => it.id));
       features = fused.features;
       fuseDim = fused.fuseDim;
       recorder.log(
