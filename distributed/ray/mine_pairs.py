@@ -168,6 +168,8 @@ def main(argv=None) -> int:
     catalog_ref = ray.put(index_of)
     window, criterion, min_count = args.window, args.criterion, args.min_count
     workers = args.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
+    # Shuffle partitions: a few per worker (Ray's default, 200, is mostly task overhead on a small cluster).
+    partitions = max(2, 4 * workers)
 
     def count_batch(batch):
         index = ray.get(catalog_ref) if isinstance(catalog_ref, ray.ObjectRef) else catalog_ref
@@ -183,7 +185,7 @@ def main(argv=None) -> int:
 
     lines = ray.data.read_text(args.interactions, override_num_blocks=workers * 4)
     partial = lines.map_batches(count_batch, batch_size=4096, batch_format="numpy", concurrency=workers)
-    totals = partial.groupby("key").sum("count").rename_columns({"sum(count)": "count"}).materialize()
+    totals = partial.groupby("key", num_partitions=partitions).sum("count").rename_columns({"sum(count)": "count"}).materialize()
 
     # Item context counts and N: at most items + 1 rows, to the driver.
     small = totals.filter(expr="key < 0").to_pandas()
@@ -215,7 +217,7 @@ def main(argv=None) -> int:
     histogram = score_histogram(scored)
     kept = scored.filter(expr="kept").select_columns(["key", "k11", "score"])
     if args.max_per_item is not None:
-        kept = top_per_item(kept, num_items, args.max_per_item)
+        kept = top_per_item(kept, num_items, args.max_per_item, partitions)
     kept = kept.sort("key")
 
     os.makedirs(args.out, exist_ok=True)
@@ -274,7 +276,7 @@ def score_histogram(scored) -> dict:
     return {"edges": edges, "counts": counts.tolist()}
 
 
-def top_per_item(kept, num_items: int, m: int):
+def top_per_item(kept, num_items: int, m: int, partitions: int):
     """minePairs.ts topPerItem: a pair survives when it is among the m best of either endpoint
     (higher score, then higher k11, then the lower partner)."""
 
@@ -293,9 +295,9 @@ def top_per_item(kept, num_items: int, m: int):
         order = np.lexsort((group["partner"], -group["k11"], -group["score"]))[:m]
         return {"key": group["key"][order], "k11": group["k11"][order], "score": group["score"][order]}
 
-    chosen = kept.map_batches(both_ends, batch_format="numpy").groupby("item").map_groups(best, batch_format="numpy")
+    chosen = kept.map_batches(both_ends, batch_format="numpy").groupby("item", num_partitions=partitions).map_groups(best, batch_format="numpy")
     # A pair chosen by both endpoints appears twice: one row per key.
-    return chosen.groupby("key").max(["k11", "score"]).rename_columns({"max(k11)": "k11", "max(score)": "score"})
+    return chosen.groupby("key", num_partitions=partitions).max(["k11", "score"]).rename_columns({"max(k11)": "k11", "max(score)": "score"})
 
 
 if __name__ == "__main__":
