@@ -163,6 +163,7 @@ def main(argv=None) -> int:
         raise InputError(args.interactions, None, "no such file or folder")
 
     import ray
+    from ray.data.expressions import col
 
     start_ray(args.num_cpus)
     catalog_ref = ray.put(index_of)
@@ -188,7 +189,7 @@ def main(argv=None) -> int:
     totals = partial.groupby("key", num_partitions=partitions).sum("count").rename_columns({"sum(count)": "count"}).materialize()
 
     # Item context counts and N: at most items + 1 rows, to the driver.
-    small = totals.filter(expr="key < 0").to_pandas()
+    small = totals.filter(expr=col("key") < 0).to_pandas()
     item_contexts = np.zeros(num_items, np.int64)
     n_contexts = 0
     for key, count in zip(small["key"].to_numpy(), small["count"].to_numpy()):
@@ -197,7 +198,7 @@ def main(argv=None) -> int:
         else:
             item_contexts[-key - 1] = count
     na_ref = ray.put(item_contexts)
-    pair_rows = totals.filter(expr="key >= 0")
+    pair_rows = totals.filter(expr=col("key") >= 0)
     candidates = pair_rows.count()
 
     def score_batch(batch):
@@ -215,7 +216,7 @@ def main(argv=None) -> int:
 
     scored = pair_rows.map_batches(score_batch, batch_format="numpy").materialize()
     histogram = score_histogram(scored)
-    kept = scored.filter(expr="kept").select_columns(["key", "k11", "score"])
+    kept = scored.filter(expr=col("kept") == True).select_columns(["key", "k11", "score"])
     if args.max_per_item is not None:
         kept = top_per_item(kept, num_items, args.max_per_item, partitions)
     kept = kept.sort("key")
