@@ -87,7 +87,9 @@ async function benchAssign(dir: string, items: number, dim: number, workers: num
   // The model: k-means++ codebooks on a sample (training's start), exported.
   const runtime = await initBackend('auto', null);
   const model = new RqVae(runtime.tf, { inputDim: dim, encoder: [512, 256, 128], latentDim: 32, codebookSizes: [256, 256, 256] }, new Random(0));
-  const first = (await readEmbeddingChunks(shards[0], dim, 8192)[Symbol.asyncIterator]().next()).value;
+  const reader = readEmbeddingChunks(shards[0], dim, 8192);
+  const first = (await reader.next()).value;
+  await reader.return(undefined); // closes the file
   model.initCodebooksFromSample(first.data.subarray(0, 8192 * dim), 8192, new Random(1));
   const runDir = path.join(dir, 'run');
   saveModel(path.join(runDir, 'model'), model, {});
