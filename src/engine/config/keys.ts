@@ -230,7 +230,7 @@ export const KEYS: readonly KeySpec[] = [
     description: 'Keep only each item\'s best-scoring pairs (at most this many); `null` = no limit.',
   },
   {
-    path: 'collab.pairs.file', kind: 'path', default: null, nullable: true, mustExist: true, active: true,
+    path: 'collab.pairs.file', kind: 'path', default: null, nullable: true, mustExist: true,
     description:
       'Pairs mined elsewhere, used as is instead of mining `data.interactions`: a `pairs.tsv` (`a_id`, `b_id`, `k11`, `score`; ' +
       'catalog ids) as a run or `distributed/ray/mine_pairs.py` writes it. The other `collab.pairs` keys then do not apply.',

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadExperiment } from '../config';
 import { loadCatalog } from '../data/catalog';
-import { RUN_FILES } from '../run/runDirectory';
+import { RUN_FILES } from '../../protocol/runLayout';
 import { buildTokenizerOnnx } from './onnxGraph';
 import { ExportInputError, readStoredModel, tensorOf } from './storedModel';
 import { exportTfidfFeaturizer, FEATURIZER_FILE } from './tfidfSidecar';

@@ -9,9 +9,9 @@ import { EXIT, UsageError } from '../usage';
  * <run-dir>/export.
  */
 export async function exportCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommand(args, { format: { type: 'string', default: 'onnx' }, out: { type: 'string' } }, ['run-dir']);
+  const { values, positionals } = parseCommand('export', args, { format: { type: 'string', default: 'onnx' }, out: { type: 'string' } }, ['run-dir']);
   if (values.format !== 'onnx') throw new UsageError(`--format ${values.format}: only onnx is supported`);
-  const runDir = path.resolve(positionals[0]);
+  const runDir = path.resolve(String(positionals[0]));
   const outDir = path.resolve(values.out ?? path.join(runDir, 'export'));
   const result = await exportRun(runDir, outDir, EXPORT_FORMAT_VERSION);
   const s = result.sidecar;
