@@ -431,8 +431,8 @@ describe('features.fuse, variants and grid (active since the seed method)', () =
 describe('seed-method keys (active)', () => {
   const seedKeys = KEYS.filter((k) => /^(collab|dead_codes|balance)\./.test(k.path));
 
-  test('the seed method has its 16 collab.*, dead_codes.* and balance.* keys', () => {
-    assert.equal(seedKeys.length, 16);
+  test('the seed method has its 17 collab.*, dead_codes.* and balance.* keys', () => {
+    assert.equal(seedKeys.length, 17); // + collab.pairs.file (issue 12)
   });
 
   test('non-default values give no note', () => {

@@ -7,6 +7,7 @@ import { PrefixSyntaxError } from '../../protocol/sidText';
 import { RunRefusedError } from '../run/runRefused';
 import { DataError } from '../data/types';
 import { RunStopped } from '../util/cancellation';
+import { ExportInputError } from '../export/storedModel';
 
 // Loaded on demand: `--help`, `--version` and `inspect` start without TensorFlow.js.
 const COMMANDS: Record<CommandName, (args: string[]) => Promise<number>> = {
@@ -14,6 +15,7 @@ const COMMANDS: Record<CommandName, (args: string[]) => Promise<number>> = {
   ids: async (args) => (await import('./commands/ids')).idsCommand(args),
   inspect: async (args) => (await import('./commands/inspect')).inspectCommand(args),
   sweep: async (args) => (await import('./commands/sweep')).sweepCommand(args),
+  export: async (args) => (await import('./commands/export')).exportCommand(args),
 };
 
 const isCommand = (name: string): name is CommandName => Object.hasOwn(COMMANDS, name);
@@ -65,7 +67,7 @@ main(process.argv.slice(2)).then(
       const usage = e.command ? COMMAND_USAGE[e.command] : USAGE;
       process.stderr.write(`semid: ${e.message}\n\n${usage}\n`);
       process.exitCode = EXIT.invalid;
-    } else if (e instanceof PathError || e instanceof ExperimentError || e instanceof InspectError || e instanceof PrefixSyntaxError || e instanceof RunRefusedError || e instanceof DataError) {
+    } else if (e instanceof PathError || e instanceof ExperimentError || e instanceof ExportInputError || e instanceof InspectError || e instanceof PrefixSyntaxError || e instanceof RunRefusedError || e instanceof DataError) {
       process.stderr.write(`${e instanceof PathError ? 'semid: ' : ''}${e.message}\n`);
       process.exitCode = EXIT.invalid;
     } else {

@@ -12,7 +12,7 @@ export class UsageError extends Error {
 
 export { EXIT } from '../../protocol/exitCodes';
 
-export type CommandName = 'train' | 'ids' | 'inspect' | 'sweep';
+export type CommandName = 'train' | 'ids' | 'inspect' | 'sweep' | 'export';
 
 const FOOTER = `Progress and summaries go to stderr; stdout carries only the result.
 Exit codes: 0 completed, 1 failed, 2 invalid experiment or arguments, 130 interrupted.`;
@@ -53,6 +53,14 @@ run it again to continue (finished runs are kept, an interrupted one resumes).
 The last stdout line is the sweep's comparison.json.
 
 ${FOOTER}`,
+  export: `usage: semid export <run-dir> [--format onnx] [--out DIR]
+
+The run's tokenizer as one ONNX graph (float32 embeddings [N, D] -> int64 codes [N, L])
+and tokenizer.json (levels, code sizes, digit rule; tf-idf runs: the featurizer).
+  --format onnx   the only format
+  --out DIR       where to write (default <run-dir>/export); the last stdout line
+
+${FOOTER}`,
 };
 
 export const USAGE = `semid — RQ-VAE semantic IDs
@@ -62,6 +70,8 @@ usage:
   semid ids <run-dir> [--items FILE] [--embeddings FILE] [--out FILE]
   semid inspect <run-dir> (--prefix 12-4 | --item ID) [--json]
       --resume continues an interrupted run: give the same file, --set and --out
+  semid export <run-dir> [--format onnx] [--out DIR]
+      the tokenizer as model.onnx (embeddings [N, D] -> codes [N, L]) + tokenizer.json
   semid sweep <experiment.yaml> [--seeds N] [--set k=v]...
   semid <command> --help
   semid --version

@@ -49,6 +49,8 @@ export interface ExperimentConfig {
       criterion: PairCriterion;
       threshold: number | null;
       max_per_item: number | null;
+      /** A pairs.tsv mined elsewhere (distributed/ray/mine_pairs.py), used as is instead of mining. */
+      file: string | null;
     };
   };
   dead_codes: { reinit: boolean; window: number; min_usage: number };
@@ -87,7 +89,7 @@ export function defaultConfig(): Omit<ExperimentConfig, 'name'> {
       target: 'quantized',
       similarity: 'cosine',
       pairs_per_step: 512,
-      pairs: { window: 5, min_count: 2, criterion: 'llr', threshold: null, max_per_item: null },
+      pairs: { window: 5, min_count: 2, criterion: 'llr', threshold: null, max_per_item: null, file: null },
     },
     dead_codes: { reinit: false, window: 200, min_usage: 1 },
     balance: { weight: 0, temperature: 0.1, temperature_mode: 'absolute' },

@@ -229,6 +229,12 @@ export const KEYS: readonly KeySpec[] = [
     path: 'collab.pairs.max_per_item', kind: 'int', default: null, nullable: true, min: 1,
     description: 'Keep only each item\'s best-scoring pairs (at most this many); `null` = no limit.',
   },
+  {
+    path: 'collab.pairs.file', kind: 'path', default: null, nullable: true, mustExist: true,
+    description:
+      'Pairs mined elsewhere, used as is instead of mining `data.interactions`: a `pairs.tsv` (`a_id`, `b_id`, `k11`, `score`; ' +
+      'catalog ids) as a run or `distributed/ray/mine_pairs.py` writes it. The other `collab.pairs` keys then do not apply.',
+  },
 
   // dead codes
   {

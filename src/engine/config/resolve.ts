@@ -122,7 +122,9 @@ function crossKeyRules(values: Map<string, unknown>, entries: Map<string, Entry>
 
   const noInteractions = values.get('data.interactions') === null && !bad.has('data.interactions');
   const weight = values.get('collab.weight');
-  if (noInteractions && typeof weight === 'number' && weight > 0) {
+  // collab.pairs.file: the pairs were mined elsewhere, nothing to mine here.
+  const pairsFile = values.get('collab.pairs.file') !== null || bad.has('collab.pairs.file');
+  if (noInteractions && !pairsFile && typeof weight === 'number' && weight > 0) {
     ctx.problems.at(spotOf(entries, 'collab.weight', ctx), 'error', 'collab.weight',
       `'collab.weight' is ${weight} but there are no 'data.interactions' to mine item pairs from`);
   }

@@ -7,6 +7,7 @@
  */
 import type { EmbeddingMatrix, UserSequences } from '../data/types';
 import { minePairs, type PairMiningOptions } from '../pairs';
+import { readPairsFile } from '../pairs/readPairsFile';
 import { Random } from '../util/random';
 import { cooccurrenceFeatures } from './cooccurrence';
 
@@ -27,8 +28,15 @@ export interface FusedInput {
  * of the interactions only (validation and test items never reach the features), then
  * appends the co-occurrence vectors to the content rows.
  */
-export function fuseCooccurrence(content: EmbeddingMatrix, interactions: UserSequences, pairs: PairMiningOptions, seed: number): FusedInput {
-  const mined = minePairs(interactions.train, content.rows, pairs);
+export function fuseCooccurrence(
+  content: EmbeddingMatrix,
+  interactions: UserSequences,
+  pairs: PairMiningOptions & { file?: string | null },
+  seed: number,
+  itemIds?: readonly string[],
+): FusedInput {
+  // collab.pairs.file: the pairs mined elsewhere (they name items by catalog id).
+  const mined = pairs.file && itemIds ? readPairsFile(pairs.file, itemIds) : minePairs(interactions.train, content.rows, pairs);
   // Its own random stream: adding the fused input must not shift the model's initialisation.
   const made = cooccurrenceFeatures(mined, content.rows, COOCCURRENCE_DIM, Random.derive(seed, 'cooccurrence-svd'));
   return {

@@ -16,6 +16,25 @@ export interface FeaturizeOptions {
   textFields: string[];
   dim: number;
   seed: number;
+  /** Receives what was fitted, so the featurizer can be exported (semid export). */
+  onFitted?: (fitted: FittedTfidfSvd) => void;
+}
+
+/**
+ * The fitted featurizer: row = normalise((tfidf(tokens) - mean) · projection), where
+ * projection = [V | s (G - V VᵀG)] (vocabulary x (rank + residualColumns)) is the
+ * linear map the steps below apply (computed here in another order, so a re-featurized
+ * row can differ from the engine's in the last float32 bit).
+ */
+export interface FittedTfidfSvd {
+  vocabulary: string[];
+  idf: Float64Array;
+  mean: Float64Array;
+  /** Row-major vocabulary x columns. */
+  projection: Float64Array;
+  columns: number;
+  rank: number;
+  residualColumns: number;
 }
 
 export interface FeaturizeResult {
@@ -69,7 +88,8 @@ function* featurizePasses(catalog: Catalog, opts: FeaturizeOptions): Generator<v
   const tokens = catalogTokens(catalog, opts.textFields);
   yield;
   const emptyItems = tokens.filter((list) => list.length === 0).length;
-  const tfidf = buildTfidf(tokens).matrix;
+  const fitted = buildTfidf(tokens);
+  const tfidf = fitted.matrix;
   yield;
   const n = tfidf.rows;
   const out = new Float32Array(n * dim);
@@ -97,6 +117,7 @@ function* featurizePasses(catalog: Catalog, opts: FeaturizeOptions): Generator<v
   yield;
 
   const residualScale = RESIDUAL_WEIGHT / Math.sqrt(Math.max(1, residualColumns));
+  if (opts.onFitted) opts.onFitted({ ...projectionOf(v, gaussian, residualScale), vocabulary: fitted.vocabulary, idf: fitted.idf, mean, rank, residualColumns });
   const row = new Float64Array(rank + residualColumns);
   for (let i = 0; i < n; i++) {
     if (i % ROWS_PER_PAUSE === ROWS_PER_PAUSE - 1) yield;
@@ -139,4 +160,22 @@ function centredOperator(a: CsrMatrix, mean: Float64Array): LinearOperator {
       return z;
     },
   };
+}
+
+/** [V | s (G - V VᵀG)], row-major, in float64. */
+function projectionOf(v: DenseMatrix, gaussian: DenseMatrix, scale: number): { projection: Float64Array; columns: number } {
+  const rank = v.cols;
+  const extra = gaussian.cols;
+  const columns = rank + extra;
+  const vtg = transposeTimes(v, gaussian);
+  const projection = new Float64Array(v.rows * columns);
+  for (let j = 0; j < v.rows; j++) {
+    for (let c = 0; c < rank; c++) projection[j * columns + c] = v.data[j * rank + c];
+    for (let c = 0; c < extra; c++) {
+      let vv = 0;
+      for (let q = 0; q < rank; q++) vv += v.data[j * rank + q] * vtg.data[q * extra + c];
+      projection[j * columns + rank + c] = scale * (gaussian.data[j * extra + c] - vv);
+    }
+  }
+  return { projection, columns };
 }

@@ -13,19 +13,25 @@ import { categoryPrefixTokens, looksLikeCategoryPath, splitCategoryPaths, tokeni
  * then names the brand as a whole, which the words "dr" and "scholl" (also found in
  * titles) cannot. Long or mostly unique fields (titles) would only add singletons.
  */
-const CATEGORICAL_MAX_DISTINCT_SHARE = 0.5;
-const CATEGORICAL_MAX_MEAN_WORDS = 4;
+export const CATEGORICAL_MAX_DISTINCT_SHARE = 0.5;
+export const CATEGORICAL_MAX_MEAN_WORDS = 4;
 
 /** Token lists, one per catalog item in catalog order. */
 export function catalogTokens(catalog: Catalog, textFields: readonly string[]): string[][] {
-  const categorical = new Set(textFields.filter((field) => isCategoricalField(catalog, field)));
-  return catalog.items.map((item) => {
-    const tokens: string[] = [];
-    for (const field of textFields) {
-      addValueTokens(item.fields[field], field, categorical.has(field), tokens);
-    }
-    return tokens;
-  });
+  const categorical = new Set(categoricalFields(catalog, textFields));
+  return catalog.items.map((item) => itemTokens(item.fields, textFields, categorical));
+}
+
+/** The text fields that get a whole-value token in this catalog (decided over all items). */
+export function categoricalFields(catalog: Catalog, textFields: readonly string[]): string[] {
+  return textFields.filter((field) => isCategoricalField(catalog, field));
+}
+
+/** One item's tokens, given which fields are categorical (an exported featurizer fixes them). */
+export function itemTokens(fields: Record<string, unknown>, textFields: readonly string[], categorical: ReadonlySet<string>): string[] {
+  const tokens: string[] = [];
+  for (const field of textFields) addValueTokens(fields[field], field, categorical.has(field), tokens);
+  return tokens;
 }
 
 function addValueTokens(value: unknown, field: string, categorical: boolean, out: string[]): void {

@@ -3,7 +3,7 @@
  * lower-cased, Unicode letters and digits, a small English stop-word list.
  */
 
-const NAMED_ENTITIES: Record<string, string> = {
+export const NAMED_ENTITIES: Record<string, string> = {
   amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ',
   ndash: '\u2013', mdash: '\u2014', lsquo: '\u2018', rsquo: '\u2019',
   ldquo: '\u201c', rdquo: '\u201d', hellip: '\u2026', trade: '\u2122',
@@ -38,7 +38,7 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
  * inner apostrophes ("e55", "don't"), or a single Han/Kana character (those scripts
  * write no spaces, so single characters are the only split that needs no dictionary).
  */
-const TOKEN = /\p{L}*\p{Nd}+(?:[.,]\p{Nd}+)+|[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]|(?:(?![\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}])[\p{L}\p{M}\p{N}])+(?:['\u2019](?:(?![\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}])[\p{L}\p{M}\p{N}])+)*/gu;
+export const TOKEN = /\p{L}*\p{Nd}+(?:[.,]\p{Nd}+)+|[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]|(?:(?![\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}])[\p{L}\p{M}\p{N}])+(?:['\u2019](?:(?![\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}])[\p{L}\p{M}\p{N}])+)*/gu;
 
 /** Word tokens of one text, in order, stop words dropped, possessive "'s" stripped. */
 export function tokenizeText(text: string): string[] {
@@ -54,8 +54,8 @@ export function tokenizeText(text: string): string[] {
 }
 
 /** Separators of category paths: `A > B > C | A > D`. */
-const PATH_SEPARATOR = /\s*\|\s*/;
-const LEVEL_SEPARATOR = /\s*>\s*/;
+export const PATH_SEPARATOR = /\s*\|\s*/;
+export const LEVEL_SEPARATOR = /\s*>\s*/;
 
 /** True when a string reads as one or more category paths ("Beauty > Makeup"). */
 export function looksLikeCategoryPath(text: string): boolean {

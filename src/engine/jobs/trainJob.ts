@@ -139,7 +139,7 @@ export async function runTrainJob(request: TrainJobRequest, listener: JobListene
     let fuseDim = 0;
     if (config.features.fuse.includes('cooccurrence') && dataset.interactions) {
       const f0 = Date.now();
-      const fused = fuseCooccurrence(features, dataset.interactions, config.collab.pairs, config.train.seed);
+      const fused = fuseCooccurrence(features, dataset.interactions, config.collab.pairs, config.train.seed, dataset.catalog.items.map((it) => it.id));
       features = fused.features;
       fuseDim = fused.fuseDim;
       recorder.log(

@@ -6,8 +6,9 @@ import type { RqVae, RqVaeForward } from '../model/rqvae';
 import type { Optimizer } from '../model/optimizer';
 import { quantize } from '../model/residualQuantizer';
 import { Random } from '../util/random';
-import { minePairs, PairSampler, writePairs, type MinedPairs } from '../pairs';
+import { PairSampler, writePairs, type MinedPairs } from '../pairs';
 import { duplicateMasks, inBatchAccuracy, symmetricInfoNce, straightThroughQuantized } from '../method/infoNce';
+import { keptPairs } from '../pairs/readPairsFile';
 import { balanceLossFromDistances } from '../method/balanceLoss';
 import { DeadCodeTracker, reinitDeadCodes, type DeadCodeTrackerState } from '../method/deadCodes';
 import { coherence, type CoherenceAtDepth } from '../diagnostics/codebookStats';
@@ -56,13 +57,14 @@ export class SeedMethod {
   ): Promise<SeedMethod> {
     const method = new SeedMethod(tf, config, model, optimizer, features, interactions);
     if (config.collab.weight > 0) {
-      if (!interactions) throw new Error('collab.weight > 0 needs data.interactions (the pairs come from user sequences)');
+      const pairsFile = config.collab.pairs.file;
+      if (!interactions && !pairsFile) throw new Error('collab.weight > 0 needs data.interactions (the pairs come from user sequences) or collab.pairs.file');
       const t0 = Date.now();
       // Only the training part: validation and test items never reach the pairs.
-      const mined = minePairs(interactions.train, features.rows, config.collab.pairs);
+      const mined = keptPairs(interactions?.train ?? [], itemIds, config.collab.pairs);
       await writePairs(runDir, mined, itemIds);
       sink.emit(pairsEvent(mined, step));
-      sink.log('info', `pairs mined in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      sink.log('info', pairsFile ? `${mined.kept} pairs read from ${pairsFile}` : `pairs mined in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       if (mined.kept === 0) throw new Error(`no pair passed ${mined.criterion} >= ${mined.threshold}: lower collab.pairs.threshold or min_count`);
       method.sampler = new PairSampler(mined, config.collab.pairs_per_step, method.pairRandom);
       method.pairA = new Float32Array(config.collab.pairs_per_step * features.dim);

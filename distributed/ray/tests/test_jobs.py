@@ -1,0 +1,170 @@
+"""assign_ids.py and mine_pairs.py against the engine's own outputs, in one local Ray session.
+
+The engine's side is made by test/integration/rayJobs.test.ts, which runs this suite
+with SEMID_RAY_FIXTURES (export/, emb.jsonl, mixed.jsonl, engine_mixed.jsonl,
+pairs/<setting>/), SEMID_RAY_RUN (the run directory) and SEMID_BEAUTY_SLICE set.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import numpy as np
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+
+import assign_ids  # noqa: E402
+import mine_pairs  # noqa: E402
+from common import InputError  # noqa: E402
+from digits import collision_digits, extend_digits  # noqa: E402
+
+FIXTURES = os.environ.get("SEMID_RAY_FIXTURES")
+RUN = os.environ.get("SEMID_RAY_RUN")
+SLICE = os.environ.get("SEMID_BEAUTY_SLICE")
+needs_fixtures = pytest.mark.skipif(not FIXTURES, reason="run through test/integration/rayJobs.test.ts (it makes the engine's side)")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def local_ray():
+    if not FIXTURES:
+        yield
+        return
+    import ray
+
+    from common import start_ray
+
+    start_ray(2)
+    yield
+    ray.shutdown()
+
+
+def read(path: str) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read()
+
+
+def assign(tmp_path, *extra: str) -> str:
+    out = str(tmp_path / "out")
+    assert assign_ids.main(["--model", os.path.join(FIXTURES, "export"), "--out", out, "--batch-size", "1024", *extra]) == 0
+    return out
+
+
+# --- digits: the engine's rule on small cases -------------------------------------------
+
+
+def test_collision_digits_follow_catalog_order_within_a_tuple():
+    codes = np.array([[1, 2], [0, 0], [1, 2], [1, 2], [0, 0], [3, 1]])
+    assert collision_digits(codes).tolist() == [0, 0, 1, 2, 1, 0]
+
+
+def test_extended_digits_start_after_the_largest_existing_one():
+    old = np.array([[1, 2], [1, 2], [0, 0]])
+    old_digits = np.array([0, 4, 0])  # a gap: the next free digit is 5, not 2
+    new = np.array([[1, 2], [5, 5], [1, 2], [0, 0]])
+    assert extend_digits(old, old_digits, new).tolist() == [5, 0, 6, 1]
+
+
+@pytest.mark.parametrize(
+    "value,text",
+    [(18.19355289079249, "18.19355289079249"), (2.0, "2"), (1e-7, "1e-7"), (1.5e21, "1.5e+21"), (123456789012345680000.0, "123456789012345680000"), (0.000123, "0.000123"), (-0.5, "-0.5")],
+)
+def test_scores_are_written_as_javascript_writes_numbers(value, text):
+    assert mine_pairs.js_number(value) == text
+
+
+# --- assign_ids.py ------------------------------------------------------------------------
+
+
+@needs_fixtures
+def test_jsonl_input_gives_the_runs_semantic_ids_byte_for_byte(tmp_path):
+    out = assign(tmp_path, "--embeddings", os.path.join(FIXTURES, "emb.jsonl"), "--workers", "2")
+    assert read(os.path.join(out, "semantic_ids.jsonl")) == read(os.path.join(RUN, "semantic_ids.jsonl"))
+
+
+@needs_fixtures
+def test_npy_shards_and_parquet_give_the_same_ids(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = [json.loads(line) for line in open(os.path.join(FIXTURES, "emb.jsonl"), encoding="utf-8")]
+    x = np.array([r["embedding"] for r in rows], np.float32)
+    ids = [r["id"] for r in rows]
+    shards = tmp_path / "npy"
+    shards.mkdir()
+    np.save(shards / "part-0.npy", x[:1700])
+    np.save(shards / "part-1.npy", x[1700:])
+    (tmp_path / "ids.txt").write_text("\n".join(ids) + "\n")
+    expected = read(os.path.join(RUN, "semantic_ids.jsonl"))
+    out = assign(tmp_path / "a", "--embeddings", str(shards), "--items", str(tmp_path / "ids.txt"))
+    assert read(os.path.join(out, "semantic_ids.jsonl")) == expected
+
+    table = pa.table({"id": ids, "embedding": pa.array(list(x), pa.list_(pa.float32()))})
+    parquet = tmp_path / "pq"
+    parquet.mkdir()
+    pq.write_table(table.slice(0, 2500), parquet / "a.parquet", row_group_size=1000)
+    pq.write_table(table.slice(2500), parquet / "b.parquet", row_group_size=1000)
+    out = assign(tmp_path / "b", "--embeddings", str(parquet), "--workers", "2")
+    assert read(os.path.join(out, "semantic_ids.jsonl")) == expected
+    written = pq.read_table(os.path.join(out, "semantic_ids.parquet"))
+    engine = [json.loads(line) for line in expected.decode().splitlines()]
+    assert written.column("id").to_pylist() == [r["id"] for r in engine]
+    assert written.column("sid").to_pylist() == [r["sid"] for r in engine]
+
+
+@needs_fixtures
+def test_existing_run_ids_are_kept_and_new_items_extend_the_digits_like_semid_ids(tmp_path):
+    out = assign(tmp_path, "--embeddings", os.path.join(FIXTURES, "mixed.jsonl"), "--existing", os.path.join(RUN, "semantic_ids.jsonl"))
+    assert read(os.path.join(out, "semantic_ids.jsonl")) == read(os.path.join(FIXTURES, "engine_mixed.jsonl"))
+
+
+@needs_fixtures
+def test_a_nan_row_is_refused_naming_file_and_line_and_nothing_is_written(tmp_path):
+    lines = open(os.path.join(FIXTURES, "emb.jsonl"), encoding="utf-8").read().splitlines()[:50]
+    bad = json.loads(lines[6])
+    bad["embedding"][3] = float("nan")
+    lines[6] = json.dumps(bad)
+    src = tmp_path / "nan.jsonl"
+    src.write_text("\n".join(lines) + "\n")
+    with pytest.raises(InputError) as caught:
+        assign(tmp_path, "--embeddings", str(src))
+    assert f"{src}:7" in str(caught.value) and "NaN" in str(caught.value)
+    assert not (tmp_path / "out" / "semantic_ids.jsonl").exists()
+
+
+@needs_fixtures
+def test_an_input_of_another_dimension_is_refused_naming_the_file(tmp_path):
+    np.save(tmp_path / "narrow.npy", np.zeros((10, 20), np.float32))
+    (tmp_path / "ids.txt").write_text("\n".join(f"i{k}" for k in range(10)) + "\n")
+    with pytest.raises(InputError, match=r"narrow\.npy: rows of 20 values; the model takes 24"):
+        assign(tmp_path, "--embeddings", str(tmp_path / "narrow.npy"), "--items", str(tmp_path / "ids.txt"))
+
+
+# --- mine_pairs.py --------------------------------------------------------------------------
+
+
+@needs_fixtures
+@pytest.mark.parametrize("setting", ["llr", "npmi_top3", "pmi_window3", "count_whole"])
+def test_kept_pairs_equal_the_engines_pairs_tsv(tmp_path, setting):
+    engine = os.path.join(FIXTURES, "pairs", setting)
+    opts = json.load(open(os.path.join(engine, "settings.json")))
+    argv = [
+        "--interactions", os.path.join(SLICE, "sequences.txt"),
+        "--items", os.path.join(SLICE, "items.jsonl"),
+        "--out", str(tmp_path),
+        "--window", str(opts["window"]),
+        "--min-count", str(opts["min_count"]),
+        "--criterion", opts["criterion"],
+        "--workers", "2",
+    ]
+    if opts["threshold"] is not None:
+        argv += ["--threshold", str(opts["threshold"])]
+    if opts["max_per_item"] is not None:
+        argv += ["--max-per-item", str(opts["max_per_item"])]
+    assert mine_pairs.main(argv) == 0
+    mine = read(tmp_path / "pairs.tsv")
+    assert mine.count(b"\n") > 100, "too few pairs to say anything"
+    assert mine == read(os.path.join(engine, "pairs.tsv"))
+    assert json.load(open(tmp_path / "pairs.json")) == json.load(open(os.path.join(engine, "pairs.json")))
