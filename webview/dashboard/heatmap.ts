@@ -86,8 +86,8 @@ export class HeatmapView {
     const deadCount = u.counts.reduce((n, row) => n + row.filter((c) => c === 0).length, 0);
     this.caption.textContent =
       u.source === 'snapshot'
-        ? `epoch ${(u.epoch ?? 0) + 1}, step ${u.step} · ${u.items} items · ${deadCount} dead codes`
-        : `final IDs · ${u.items} items · ${deadCount} dead codes`;
+        ? `epoch ${(u.epoch ?? 0) + 1}, step ${u.step} · ${u.items} items · ${deadCount} dead codes over ${levels} levels`
+        : `final IDs · ${u.items} items · ${deadCount} dead codes over ${levels} levels`;
     // Codes named by the newest dead-code event of each level: marked above the row.
     const marks = new Map<number, { codes: Set<number>; action: string }>();
     for (const e of this.dead) marks.set(e.level, { codes: new Set(e.codes), action: e.action });
@@ -238,7 +238,7 @@ class HeatCanvas {
         img.data[o] = R;
         img.data[o + 1] = G;
         img.data[o + 2] = B;
-        img.data[o + 3] = v === 0 ? 200 : 255;
+        img.data[o + 3] = v === 0 ? 150 : 255;
       }
     }
     const off = document.createElement('canvas');

@@ -19,7 +19,7 @@ interface VsCodeApi {
 declare function acquireVsCodeApi(): VsCodeApi;
 
 type Row =
-  | { kind: 'node'; prefix: number[]; count: number; parentCount: number }
+  | { kind: 'node'; prefix: number[]; count: number; parentCount: number; siblingMax: number }
   | { kind: 'item'; item: ExplorerItem; depth: number }
   | { kind: 'more'; depth: number; text: string };
 
@@ -112,9 +112,10 @@ function flatten(): Row[] {
       if (prefix.length > 0) rows.push({ kind: 'more', depth: prefix.length, text: 'loading…' });
       return;
     }
+    const siblingMax = Math.max(1, ...c.nodes.map((n) => n.count));
     for (const node of c.nodes) {
       const p = [...prefix, node.code];
-      rows.push({ kind: 'node', prefix: p, count: node.count, parentCount });
+      rows.push({ kind: 'node', prefix: p, count: node.count, parentCount, siblingMax });
       if (expanded.has(key(p))) walk(p, node.count);
     }
     for (const item of c.items) rows.push({ kind: 'item', item, depth: prefix.length });
@@ -135,15 +136,18 @@ function renderRow(row: Row): HTMLElement {
     const k = key(row.prefix);
     const open = expanded.has(k);
     const bar = h('span', { class: 'usage-bar' }, h('span', { class: 'usage-fill' }));
-    (bar.firstChild as HTMLElement).style.width = `${((100 * row.count) / Math.max(1, row.parentCount)).toFixed(1)}%`;
+    // Bars relative to the busiest sibling: the spread between codes shows at a glance.
+    (bar.firstChild as HTMLElement).style.width = `${((100 * row.count) / row.siblingMax).toFixed(1)}%`;
+    const share = `${((100 * row.count) / Math.max(1, row.parentCount)).toFixed(1)}%`;
     const el = h(
       'div',
-      { class: `row node${highlight === k ? ' highlight' : ''}`, 'data-prefix': k, title: `${row.count} items under ${k}` },
+      { class: `row node${highlight === k ? ' highlight' : ''}`, 'data-prefix': k, title: `${row.count} items under ${k}: ${share} of its parent` },
       h('span', { class: 'twisty' }, open ? '▾' : '▸'),
       h('span', { class: 'code' }, `${levelName(depth)} ${row.prefix[depth]}`),
-      h('span', { class: 'prefix' }, k),
+      h('span', { class: 'prefix' }, depth > 0 ? k : ''),
       bar,
       h('span', { class: 'count' }, row.count.toLocaleString()),
+      h('span', { class: 'share' }, share),
     );
     el.style.paddingLeft = `${depth * 16 + 4}px`;
     el.addEventListener('click', () => toggle(row.prefix));

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { EngineEvent } from '../../protocol';
+import { levelsOverThreshold } from './deadShare';
 import type { Ctx } from '../ctx';
 import type { TrainingManager } from '../training/trainingManager';
 
@@ -12,14 +13,6 @@ const OPEN = 'Open Dashboard';
 
 export function deadCodeWarningShare(): number {
   return vscode.workspace.getConfiguration('semid').get<number>('dashboard.deadCodeWarningShare', 0.5);
-}
-
-/** Levels of `event` whose dead share is above `threshold` (shares need the codebook sizes). */
-export function levelsOverThreshold(event: EngineEvent, sizes: readonly number[], threshold: number): { level: number; share: number }[] {
-  if (event.type !== 'diagnostics' || threshold <= 0 || threshold >= 1) return [];
-  return event.dead_codes
-    .map((dead, level) => ({ level, share: sizes[level] ? dead / sizes[level] : 0 }))
-    .filter((x) => x.share > threshold);
 }
 
 export class DeadCodeAlerts implements vscode.Disposable {

@@ -26,12 +26,16 @@ export interface SearchAnswer {
 export class ExplorerModel {
   private lowerTitles: string[] | null = null;
 
-  constructor(readonly run: RunInspection) {}
+  /** `codebookSize` from the run's summary; without it, the largest code used + 1. */
+  constructor(
+    readonly run: RunInspection,
+    private readonly codebookSize: readonly number[] | null = null,
+  ) {}
 
   get info(): ExplorerRunInfo {
     const { prefixes } = this.run.index;
-    const sizes: number[] = [];
-    for (let l = 0; l < prefixes.levels; l++) {
+    const sizes: number[] = this.codebookSize ? [...this.codebookSize] : [];
+    for (let l = sizes.length; l < prefixes.levels; l++) {
       let max = -1;
       for (let i = 0; i < prefixes.items; i++) max = Math.max(max, prefixes.codeAt(i, l));
       sizes.push(max + 1);

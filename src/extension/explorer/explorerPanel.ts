@@ -54,7 +54,8 @@ export class ExplorerPanel implements vscode.Disposable {
       this.model = null;
       this.post({ kind: 'run', run: null, message: 'Loading the run’s IDs and catalog…', reveal: null });
       try {
-        this.model = new ExplorerModel(await this.cache.get(dir));
+        const inspection = await this.cache.get(dir);
+        this.model = new ExplorerModel(inspection, (await this.ctx.runs.get(dir))?.summary.codebook_size ?? null);
       } catch (err) {
         this.post({ kind: 'run', run: null, message: `Cannot open ${dir}: ${err instanceof Error ? err.message : String(err)} (the run writes semantic_ids.jsonl when it completes).`, reveal: null });
         return;

@@ -34,12 +34,13 @@ export function workbenchUrl(origin: string, folder: string, extensionDevelopmen
 
 /** Loads the workbench and waits until the extension is active (its status bar item shows). */
 export async function openWorkbench(page: Page, url: string): Promise<void> {
-  await page.goto(url);
-  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  // A loaded machine (many parallel jobs) can take minutes to serve the workbench.
+  await page.goto(url, { timeout: 180_000 });
+  await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
   try {
-    await page.locator('.statusbar', { hasText: 'Semantic IDs' }).waitFor({ timeout: 60_000 });
+    await page.locator('.statusbar', { hasText: 'Semantic IDs' }).waitFor({ timeout: 180_000 });
   } catch {
-    throw new Error('the extension did not activate: no "Semantic IDs" status bar item within 60 s');
+    throw new Error('the extension did not activate: no "Semantic IDs" status bar item within 180 s');
   }
 }
 
