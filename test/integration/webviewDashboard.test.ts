@@ -221,7 +221,7 @@ describe('dashboard webview in Chromium', { skip: missing ?? false }, () => {
     const table = web.page.locator('#comparison');
     assert.equal(await table.locator('tbody tr').count(), 2, 'one row per variant');
     const firstBefore = await table.locator('tbody tr th').first().textContent();
-    await table.locator('thead th', { hasText: 'collision_rate' }).click(); // descending now
+    await table.locator('thead th[data-column="collision_rate"]').click(); // descending now
     const firstAfter = await table.locator('tbody tr th').first().textContent();
     assert.notEqual(firstBefore, firstAfter, 'clicking the sorted column reverses the order');
     assert.equal(await web.page.locator('.bars .bar-row').count(), 2);

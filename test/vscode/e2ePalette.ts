@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { assertCodeServerInstalled, defaultCodeServerDir, findFreePort, startCodeServer, type RunningCodeServer } from './harness/codeServer';
 import { createTestProfile, type TestProfile } from './harness/testProfile';
-import { completedRun, launchChromium, openWorkbench, quickOpen, runFromPalette, until, workbenchUrl } from './harness/workbench';
+import { completedRun, extensionActive, launchChromium, openWorkbench, quickOpen, runFromPalette, until, workbenchUrl } from './harness/workbench';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 
@@ -34,6 +34,7 @@ async function main(): Promise<number> {
   let page: Page | undefined;
   try {
     profile = createTestProfile({ workspaceFixture: path.join(repoRoot, 'test/vscode/workspace'), trust: false });
+    setColorTheme(profile.userDataDir, 'Default Dark Modern');
     server = await startCodeServer({
       codeServerDir,
       port: await findFreePort(),
@@ -47,8 +48,9 @@ async function main(): Promise<number> {
     });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await openWorkbench(page, workbenchUrl(server.origin, profile.workspaceDir, repoRoot));
-    await quickOpen(page, 'tiny.rqvae.yaml');
+    await openWorkbench(page, workbenchUrl(server.origin, profile.workspaceDir, repoRoot), false);
+    await openFromExplorer(page, 'tiny.rqvae.yaml');
+    await extensionActive(page);
 
     await runFromPalette(page, 'Semantic IDs: Train RQVAE');
     const runDir = await until('a completed run directory', () => completedRun(path.join(profile!.workspaceDir, 'runs', 'tiny')), 120_000);
@@ -118,14 +120,16 @@ async function main(): Promise<number> {
 
     // The same views in the light theme.
     setColorTheme(profile.userDataDir, 'Default Light Modern');
-    await page.locator('.monaco-workbench.vs').waitFor({ timeout: 30_000 });
+    await page.locator('.monaco-workbench.vs:not(.vs-dark)').waitFor({ timeout: 30_000 });
     await page.waitForTimeout(1000);
     await page.screenshot({ path: path.join(out, 'e2e-explorer-light.png') });
     await page.locator('.tab', { hasText: 'Training Dashboard' }).click();
-    await visibleWebview(page).locator('.chart-card canvas').first().waitFor({ timeout: 30_000 });
+    // The dashboard kept its tab (Codebooks) through hiding: the webview's saved state.
+    await visibleWebview(page).locator('canvas[data-heatmap="levels"]').waitFor({ timeout: 30_000 });
     await page.waitForTimeout(500);
     await page.screenshot({ path: path.join(out, 'e2e-heatmap-light.png') });
     await visibleWebview(page).locator('vscode-tab-header', { hasText: 'Curves' }).click();
+    await visibleWebview(page).locator('.chart-card canvas').first().waitFor({ timeout: 30_000 });
     await page.waitForTimeout(500);
     await page.screenshot({ path: path.join(out, 'e2e-dashboard-light.png') });
     console.log(`[e2e] dashboard heading "${title}", status "${badge}", ${charts} charts; screenshots in ${out}`);
@@ -140,6 +144,16 @@ async function main(): Promise<number> {
     await browser?.close().catch(() => undefined);
     await server?.stop();
     profile?.dispose();
+  }
+}
+
+/** Opens a top-level file from the Explorer view (Quick Open's file search can time out on a loaded machine). */
+async function openFromExplorer(page: Page, fileName: string): Promise<void> {
+  try {
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: fileName }).first().click({ timeout: 60_000 });
+    await page.locator('.tab', { hasText: fileName }).waitFor({ timeout: 30_000 });
+  } catch {
+    await quickOpen(page, fileName);
   }
 }
 

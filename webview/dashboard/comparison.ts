@@ -46,7 +46,7 @@ export class ComparisonTable {
       h('th', {}, 'variant'),
       h('th', {}, 'runs'),
       columns.map((c) => {
-        const th = h('th', { class: c === this.sortBy ? 'sorted' : '', title: 'Sort by this column and chart it' }, c + (c === this.sortBy ? (this.descending ? ' ▼' : ' ▲') : ''));
+        const th = h('th', { class: c === this.sortBy ? 'sorted' : '', title: `${c}: sort by this column and chart it`, 'data-column': c }, columnLabel(c) + (c === this.sortBy ? (this.descending ? ' ▼' : ' ▲') : ''));
         th.addEventListener('click', () => {
           if (this.sortBy === c) this.descending = !this.descending;
           else {
@@ -74,7 +74,7 @@ export class ComparisonTable {
     overlay.addEventListener('click', () => this.handlers.overlaySweep());
     this.element.replaceChildren(
       h('section', { class: 'card' }, h('div', { class: 'chart-title' }, h('h3', {}, `${view.experiment}: ${view.variants.length} variants `, h('span', { class: 'caption' }, 'mean ± std over seeds')), overlay), h('div', { class: 'table-scroll' }, h('table', { class: 'grid sortable', id: 'comparison' }, h('thead', {}, head), h('tbody', {}, body)))),
-      h('section', { class: 'card' }, h('h3', {}, `${this.sortBy} `, h('span', { class: 'caption' }, 'bars: mean; whiskers: ± std')), bars(rows, this.sortBy)),
+      h('section', { class: 'card' }, h('h3', {}, `${columnLabel(this.sortBy)} `, h('span', { class: 'caption' }, 'bars: mean; whiskers: ± std')), bars(rows, this.sortBy)),
     );
   }
 }
@@ -99,4 +99,9 @@ function bars(rows: ComparisonView['variants'], column: string): HTMLElement {
       return h('div', { class: 'bar-row' }, h('span', { class: 'bar-label' }, v.variant), h('div', { class: 'bar' }, fill, whisker), h('span', { class: 'num' }, s ? fmt(s.mean) : '–'));
     }),
   );
+}
+
+/** `usage[0]` -> `usage L0`, `collision_rate` -> `collision rate`. */
+function columnLabel(column: string): string {
+  return column.replace(/\[(\d+)\]$/, ' L$1').replace(/_/g, ' ');
 }
