@@ -182,7 +182,8 @@ export class CurvesView {
       cursor: { sync: { key: 'semid-curves', setSeries: false }, drag: { x: true, y: false }, points: { size: 6 } },
       scales: { x: { time: false }, y: logY ? { distr: 3 } : { auto: true } },
       axes: [
-        { ...axis(), label: undefined },
+        // Steps are whole numbers: no 1.5 ticks on short runs.
+        { ...axis(), label: undefined, values: (_u, ticks) => ticks.map((t) => (t !== null && t !== undefined && Number.isInteger(t) ? shortNumber(t) : '')) },
         {
           ...axis(),
           size: 56,
