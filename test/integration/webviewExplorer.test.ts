@@ -11,7 +11,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { ExplorerModel } from '../../src/extension/explorer/explorerModel';
-import { loadRunInspection } from '../../src/extension/inspect/runInspection';
+import { loadRunInspection } from '../../src/extension/explorer/runIndex';
 import { readRunSummary } from '../../src/extension/runs/runSummaryFile';
 import type { CodePattern, ExplorerToHost } from '../../src/protocol';
 import { isExplorerToHost } from '../../src/protocol';

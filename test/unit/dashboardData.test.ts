@@ -13,7 +13,7 @@ import { downsampleMinMax } from '../../src/extension/dashboard/downsample';
 import { RunHistory } from '../../src/extension/dashboard/runHistory';
 import { partialLastLine, readComparison } from '../../src/extension/dashboard/runFiles';
 import { ExplorerModel } from '../../src/extension/explorer/explorerModel';
-import { loadRunInspection } from '../../src/extension/inspect/runInspection';
+import { loadRunInspection } from '../../src/extension/explorer/runIndex';
 import type { DiagnosticsEvent, EngineEvent } from '../../src/protocol';
 import { isDashboardToHost, isExplorerToHost } from '../../src/protocol';
 import { copyFixtures, fileRunSource, runDirs } from '../support/webviewHarness';
