@@ -61,6 +61,7 @@ if (existsSync(webviewDir)) {
         platform: 'browser',
         target: 'es2022',
         format: 'iife',
+        minify: true,
         sourcemap: true,
         minify: true,
         logLevel: 'warning',

@@ -7,12 +7,16 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { engineNodePath, stopTimeoutMs } from './config';
 import { Ctx } from './ctx';
-import { DashboardPanel } from './dashboard/dashboardPanel';
+import { DashboardPanel, registerDashboardSerializer } from './dashboard/dashboardPanel';
+import { DeadCodeAlerts } from './dashboard/deadCodeAlerts';
+import { ExplorerPanel, registerExplorerSerializer } from './explorer/explorerPanel';
+import { inspectInExplorer } from './explorer/inspectInExplorer';
+import { RunsTree, runDirOf } from './runsView/runsTree';
 import { installGpuEngineCommand } from './engine/gpuEngineInstall';
 import { registerExperimentFeatures } from './experiments';
 import { inspectCommand } from './inspect/inspectCommand';
 import { ItemReportDocuments } from './inspect/itemReportDocument';
-import { obviousRun, pickRun } from './runPick';
+import { obviousRun, pickRun, pickRuns } from './runPick';
 import { createRunStore } from './runs/fileRunStore';
 import { StatusDisplay } from './statusDisplay';
 import type { SemanticIdsApi } from './testApi';
@@ -45,7 +49,21 @@ export function activate(context: vscode.ExtensionContext): SemanticIdsApi | und
   // Experiment files: diagnostics, completion, hovers, CodeLens (experiments/).
   const experiments = c.track(registerExperimentFeatures(c.runs, c.log, (message) => void c.notifications.warning(message)));
   const status = c.track(new StatusDisplay(manager, experiments.hasExperiments, experiments.onDidChangeFiles));
-  const dashboard = c.track(new DashboardPanel(c, manager, () => pickRun(c, 'Run to show in the dashboard')));
+  const dashboard = c.track(
+    new DashboardPanel(
+      c,
+      manager,
+      (placeHolder) => pickRun(c, placeHolder),
+      (placeHolder) => pickRuns(c, placeHolder),
+    ),
+  );
+  const explorer = c.track(new ExplorerPanel(c, () => pickRun(c, 'Run whose semantic IDs to explore', (r) => r.summary.status === 'completed')));
+  dashboard.openExplorer = (dir, pattern) => void explorer.show(dir, pattern).catch((e: unknown) => c.log.warn(`explorer: ${String(e)}`));
+  c.track(registerDashboardSerializer(dashboard));
+  c.track(registerExplorerSerializer(explorer));
+  c.track(new DeadCodeAlerts(c, manager));
+  const runsTree = c.track(new RunsTree(c, manager));
+  c.track(vscode.window.registerTreeDataProvider('semid.runs', runsTree));
   const reports = c.track(new ItemReportDocuments());
 
   c.registerCommand('semid.train', trainCommand(manager));
@@ -55,7 +73,17 @@ export function activate(context: vscode.ExtensionContext): SemanticIdsApi | und
     const dir = (await obviousRun(c, manager, arg)) ?? (await pickRun(c, 'Run to show in the dashboard'));
     await dashboard.show(dir);
   });
-  c.registerCommand('semid.inspectItem', inspectCommand(manager, reports));
+  c.registerCommand('semid.inspectItem', inspectInExplorer(manager, explorer, inspectCommand(manager, reports)));
+  c.registerCommand('semid.openExplorer', () => async (arg: unknown) => {
+    const dir =
+      runDirOf(arg) ?? (await pickRun(c, 'Run whose semantic IDs to explore', (r) => r.summary.status === 'completed'));
+    if (dir) await explorer.show(dir);
+  });
+  c.registerCommand('semid.overlayRun', () => async (arg: unknown) => {
+    const dir = runDirOf(arg);
+    if (dir) await dashboard.overlay(dir);
+  });
+  c.registerCommand('semid.refreshRuns', () => () => runsTree.refresh());
   c.registerCommand('semid.installGpuEngine', installGpuEngineCommand());
   c.registerCommand('semid.runSweep', sweepCommand());
 
@@ -77,6 +105,7 @@ export function activate(context: vscode.ExtensionContext): SemanticIdsApi | und
     statusText: () => status.text,
     statusVisible: () => status.visible,
     dashboard: () => ({ open: dashboard.isOpen, state: dashboard.state, rendered: dashboard.lastRendered }),
+    explorer: () => ({ open: explorer.isOpen, rendered: explorer.lastRendered }),
     gpuEngineDir: () => c.gpuEngineDir,
   };
 }

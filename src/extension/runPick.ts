@@ -67,3 +67,20 @@ export async function pickRun(ctx: Ctx, placeHolder: string, accept: (r: RunReco
   );
   return picked?.dir;
 }
+
+/** A multi-select quick pick over the workspace's runs (overlays on the dashboard's curves). */
+export async function pickRuns(ctx: Ctx, placeHolder: string): Promise<string[]> {
+  const files = await findExperimentFiles();
+  const runs = (await Promise.all(files.map((f) => runsOfExperiment(ctx, f.fsPath)))).flat();
+  runs.sort((a, b) => b.summary.started_at.localeCompare(a.summary.started_at));
+  const picked = await vscode.window.showQuickPick(
+    runs.map((r) => ({
+      label: `${r.summary.experiment}${r.summary.variant ? ` · ${r.summary.variant}` : ''} · seed ${r.summary.seed}`,
+      description: `${r.summary.status} · ${r.summary.run_id}`,
+      detail: r.dir,
+      dir: r.dir,
+    })),
+    { placeHolder, canPickMany: true, matchOnDetail: true },
+  );
+  return picked?.map((p) => p.dir) ?? [];
+}

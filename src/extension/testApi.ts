@@ -5,6 +5,7 @@
  */
 import type { DashboardState } from '../protocol';
 import type { RenderedReport } from './dashboard/dashboardPanel';
+import type { ExplorerRendered } from './explorer/explorerPanel';
 import type { ShownMessage } from './notifications';
 
 export interface ActiveTrainingView {
@@ -24,6 +25,8 @@ export interface SemanticIdsApi {
   statusVisible(): boolean;
   /** The dashboard's state as the host holds it, and what the webview reported rendering. */
   dashboard(): { open: boolean; state: DashboardState; rendered: RenderedReport | undefined };
+  /** The explorer panel and what its webview last reported. */
+  explorer(): { open: boolean; rendered: ExplorerRendered | undefined };
   /** Where "Install GPU Engine" puts packages (the engine's SEMID_MODULE_PATHS). */
   gpuEngineDir(): string;
 }

@@ -7,3 +7,5 @@ export * from './exitCodes';
 export * from './runLayout';
 export * from './inspectReport';
 export * from './sidText';
+export * from './series';
+export * from './explorer';

@@ -18,7 +18,10 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 export function fmt(value: number | null | undefined, digits = 4): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '–';
   if (Number.isInteger(value)) return String(value);
-  return Math.abs(value) >= 1000 ? value.toFixed(0) : value.toPrecision(digits);
+  // No exponents for ordinary magnitudes: 390, not 3.9e+2.
+  if (Math.abs(value) >= Math.min(1000, 10 ** digits)) return value.toFixed(0);
+  const text = value.toPrecision(digits);
+  return text.includes('e') ? String(Number(text)) : text;
 }
 
 export function percent(value: number | null | undefined): string {

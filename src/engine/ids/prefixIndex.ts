@@ -56,6 +56,29 @@ export class PrefixIndex {
     return this.itemsWithPrefix(this.fullId(item).slice(0, depth)).filter((i) => i !== item);
   }
 
+  /**
+   * The distinct next codes under `prefix` with how many items carry each, in code
+   * order (the explorer's tree): one pass over the prefix's contiguous range.
+   */
+  childCounts(prefix: readonly number[]): { code: number; count: number }[] {
+    const depth = prefix.length;
+    if (depth >= this.width) return [];
+    const [lo, hi] = this.range(prefix);
+    const out: { code: number; count: number }[] = [];
+    for (let j = lo; j < hi; j++) {
+      const code = this.full[this.order[j] * this.width + depth];
+      const last = out[out.length - 1];
+      if (last && last.code === code) last.count++;
+      else out.push({ code, count: 1 });
+    }
+    return out;
+  }
+
+  /** The code of `item` at position `depth` (0-based; `levels` is the digit). */
+  codeAt(item: number, depth: number): number {
+    return this.full[item * this.width + depth];
+  }
+
   /** `parsePrefix` that also rejects prefixes longer than this run's IDs. */
   parsePrefix(text: string): number[] {
     return parsePrefix(text, this.width);

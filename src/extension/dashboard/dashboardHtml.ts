@@ -1,6 +1,6 @@
 /**
- * The dashboard page: a strict CSP (nothing but our nonce'd script bundle and our
- * stylesheet), resources only from dist/webview and media.
+ * A webview page: a strict CSP (nothing but our nonce'd script bundle and our
+ * stylesheets, no inline handlers, no eval), resources only from dist/webview and media.
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
@@ -9,15 +9,15 @@ export function webviewRoots(extensionUri: vscode.Uri): vscode.Uri[] {
   return [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')];
 }
 
-export function dashboardHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+/** The page of bundle `dist/webview/<bundle>.js` with its `<bundle>.css` (esbuild's) and media/<bundle>.css. */
+export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, bundle: string, title: string): string {
   const nonce = randomBytes(16).toString('base64');
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'dashboard.js'));
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'dashboard.css'));
+  const uri = (...parts: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...parts)).toString();
   const csp = [
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,
     `style-src ${webview.cspSource}`,
-    `img-src ${webview.cspSource}`,
+    `img-src ${webview.cspSource} data:`,
     `font-src ${webview.cspSource}`,
   ].join('; ');
   return `<!DOCTYPE html>
@@ -26,12 +26,17 @@ export function dashboardHtml(webview: vscode.Webview, extensionUri: vscode.Uri)
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style.toString()}">
-<title>Training Dashboard</title>
+<link rel="stylesheet" href="${uri('dist', 'webview', `${bundle}.css`)}">
+<link rel="stylesheet" href="${uri('media', `${bundle}.css`)}">
+<title>${title}</title>
 </head>
 <body>
 <main id="app"><p class="placeholder">Loading…</p></main>
-<script nonce="${nonce}" src="${script.toString()}"></script>
+<script nonce="${nonce}" src="${uri('dist', 'webview', `${bundle}.js`)}"></script>
 </body>
 </html>`;
+}
+
+export function dashboardHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+  return webviewHtml(webview, extensionUri, 'dashboard', 'Training Dashboard');
 }

@@ -32,14 +32,24 @@ export function workbenchUrl(origin: string, folder: string, extensionDevelopmen
   return `http://${origin}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
 
-/** Loads the workbench and waits until the extension is active (its status bar item shows). */
-export async function openWorkbench(page: Page, url: string): Promise<void> {
-  await page.goto(url);
-  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+/** Loads the workbench and (unless told not to) waits until the extension is active (its status bar item shows). */
+export async function openWorkbench(page: Page, url: string, waitForActivation = true): Promise<void> {
+  // A loaded machine (many parallel jobs) can take minutes to serve the workbench.
+  await page.goto(url, { timeout: 180_000 });
+  await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
+  if (waitForActivation) await extensionActive(page);
+}
+
+/**
+ * Waits for the extension's status bar item. On a loaded machine VS Code may give up
+ * its `workspaceContains` search (it logs "Timed out while searching"); opening an
+ * experiment file activates the extension anyway (onLanguage:yaml).
+ */
+export async function extensionActive(page: Page): Promise<void> {
   try {
-    await page.locator('.statusbar', { hasText: 'Semantic IDs' }).waitFor({ timeout: 60_000 });
+    await page.locator('.statusbar', { hasText: 'Semantic IDs' }).waitFor({ timeout: 180_000 });
   } catch {
-    throw new Error('the extension did not activate: no "Semantic IDs" status bar item within 60 s');
+    throw new Error('the extension did not activate: no "Semantic IDs" status bar item within 180 s');
   }
 }
 

@@ -25,9 +25,13 @@ describe('training dashboard', function () {
     await vscode.commands.executeCommand('semid.openDashboard', terminalRun);
     const rendered = await waitFor('the webview to render the run', () => {
       const r = api.dashboard().rendered;
-      return r?.dir === terminalRun && r.status === 'completed' && r;
+      return r?.dir === terminalRun && r.status === 'completed' && r.curves > 0 && r;
     });
     assert.ok(rendered.step && rendered.step > 0);
+    // The webview drew the curves (a chart per loss term and diagnostic) and a heatmap cell per code (2 levels x 4).
+    assert.ok(rendered.curves >= 5, `${rendered.curves} charts`);
+    assert.ok(rendered.points > 0);
+    assert.equal(rendered.heatmapCells, 2 * 4);
     const { open, state } = api.dashboard();
     assert.equal(open, true);
     const run = state.run;

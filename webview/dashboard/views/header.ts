@@ -4,7 +4,15 @@ import { h } from '../dom';
 
 export interface HeaderActions {
   pickRun(): void;
+  pickOverlay(): void;
   openRunFolder(): void;
+  exportCsv(): void;
+}
+
+function button(label: string, onClick: () => void, title: string): HTMLElement {
+  const b = h('vscode-button', { secondary: '', title }, label);
+  b.addEventListener('click', onClick);
+  return b;
 }
 
 export function header(run: DashboardRunState, actions: HeaderActions): HTMLElement {
@@ -14,15 +22,21 @@ export function header(run: DashboardRunState, actions: HeaderActions): HTMLElem
   const progress = run.progress;
   const step = progress?.step ?? s?.steps ?? 0;
   const total = progress?.total_steps ?? null;
-  const pick = h('button', { type: 'button', class: 'secondary' }, 'Choose run…');
-  pick.addEventListener('click', actions.pickRun);
-  const folder = h('button', { type: 'button', class: 'secondary' }, 'Reveal folder');
-  folder.addEventListener('click', actions.openRunFolder);
   const bar = total ? h('progress', { max: String(total), value: String(step) }) : null;
   return h(
     'header',
     { class: 'run-header' },
-    h('div', { class: 'title-row' }, h('h1', {}, title), h('span', { class: `badge status-${status}`, 'data-status': status }, status), h('span', { class: 'spacer' }), pick, folder),
+    h(
+      'div',
+      { class: 'title-row' },
+      h('h1', {}, title),
+      h('span', { class: `badge status-${status}`, 'data-status': status }, status),
+      h('span', { class: 'spacer' }),
+      button('Choose run…', actions.pickRun, 'Show another run'),
+      button('Overlay runs…', actions.pickOverlay, 'Draw other runs on the same curves'),
+      button('Export CSV', actions.exportCsv, 'Every curve point of the shown runs, full resolution'),
+      button('Reveal folder', actions.openRunFolder, 'The run directory'),
+    ),
     h(
       'div',
       { class: 'meta' },
@@ -30,6 +44,7 @@ export function header(run: DashboardRunState, actions: HeaderActions): HTMLElem
       h('span', {}, `backend ${run.backend ?? s?.backend ?? '–'}`),
       h('span', { class: 'step' }, total ? `step ${step}/${total}` : `step ${step}`),
       progress ? h('span', {}, `epoch ${progress.epoch + 1}/${progress.epochs}`) : null,
+      progress && run.live ? h('span', {}, `${progress.steps_per_second.toFixed(1)} steps/s · ETA ${Math.round(progress.eta_seconds)} s`) : null,
       s?.error ? h('span', { class: 'error' }, s.error) : null,
     ),
     bar,
