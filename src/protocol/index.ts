@@ -7,3 +7,4 @@ export * from './exitCodes';
 export * from './runLayout';
 export * from './inspectReport';
 export * from './sidText';
+export * from './evaluation';

@@ -5,6 +5,7 @@ import { ExperimentError } from '../config';
 import { InspectError } from '../diagnostics/inspect';
 import { PrefixSyntaxError } from '../../protocol/sidText';
 import { RunRefusedError } from '../run/runRefused';
+import { EvalInputError, EvalInterrupted } from '../eval/errors';
 
 // Loaded on demand: `--help`, `--version` and `inspect` start without TensorFlow.js.
 const COMMANDS: Record<CommandName, (args: string[]) => Promise<number>> = {
@@ -12,6 +13,8 @@ const COMMANDS: Record<CommandName, (args: string[]) => Promise<number>> = {
   ids: async (args) => (await import('./commands/ids')).idsCommand(args),
   inspect: async (args) => (await import('./commands/inspect')).inspectCommand(args),
   sweep: async (args) => (await import('./commands/sweep')).sweepCommand(args),
+  eval: async (args) => (await import('./commands/evaluate')).evalCommand(args),
+  compare: async (args) => (await import('./commands/compare')).compareCommand(args),
 };
 
 const isCommand = (name: string): name is CommandName => Object.hasOwn(COMMANDS, name);
@@ -59,7 +62,10 @@ main(process.argv.slice(2)).then(
       const usage = e.command ? COMMAND_USAGE[e.command] : USAGE;
       process.stderr.write(`semid: ${e.message}\n\n${usage}\n`);
       process.exitCode = EXIT.invalid;
-    } else if (e instanceof PathError || e instanceof ExperimentError || e instanceof InspectError || e instanceof PrefixSyntaxError || e instanceof RunRefusedError) {
+    } else if (e instanceof EvalInterrupted) {
+      process.stderr.write(`semid: ${e.message}\n`);
+      process.exitCode = EXIT.interrupted;
+    } else if (e instanceof PathError || e instanceof ExperimentError || e instanceof InspectError || e instanceof PrefixSyntaxError || e instanceof RunRefusedError || e instanceof EvalInputError) {
       process.stderr.write(`${e instanceof PathError ? 'semid: ' : ''}${e.message}\n`);
       process.exitCode = EXIT.invalid;
     } else {

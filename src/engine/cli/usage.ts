@@ -12,7 +12,7 @@ export class UsageError extends Error {
 
 export { EXIT } from '../../protocol/exitCodes';
 
-export type CommandName = 'train' | 'ids' | 'inspect' | 'sweep';
+export type CommandName = 'train' | 'ids' | 'inspect' | 'sweep' | 'eval' | 'compare';
 
 const FOOTER = `Progress and summaries go to stderr; stdout carries only the result.
 Exit codes: 0 completed, 1 failed, 2 invalid experiment or arguments, 130 interrupted.`;
@@ -53,6 +53,26 @@ run it again to continue (finished runs are kept, an interrupted one resumes).
 The last stdout line is the sweep's comparison.json.
 
 ${FOOTER}`,
+  eval: `usage: semid eval <run-dir> [--set eval.key=value]... [--backend B]
+
+Retrieval evaluation of a completed run's IDs (TIGER protocol): trains the generative
+retriever (and the baselines of eval.baselines) on the run's data.interactions and
+writes eval.json; the last stdout line is its path.
+  --set eval.k=v    override an eval.* key (repeatable), e.g. --set eval.retrieval.minutes=5
+  --backend B       auto | gpu | native | wasm | cpu (default: the run's engine.backend)
+
+${FOOTER}`,
+  compare: `usage: semid compare <run-a> <run-b> [--model M] [--model-b M] [--split valid|test] [--samples N] [--json]
+
+Pairs two evaluated runs user by user: per metric, B - A with a paired-bootstrap 95%
+interval and a p-value.
+  --model M     retriever | sasrec | popularity (default retriever), for both runs
+  --model-b M   another model for run B
+  --split S     test (default) or valid
+  --samples N   bootstrap resamples (default 2000)
+  --json        the comparison as JSON
+
+${FOOTER}`,
 };
 
 export const USAGE = `semid — RQ-VAE semantic IDs
@@ -63,6 +83,8 @@ usage:
   semid inspect <run-dir> (--prefix 12-4 | --item ID) [--json]
       --resume continues an interrupted run: give the same file, --set and --out
   semid sweep <experiment.yaml> [--seeds N] [--set k=v]...
+  semid eval <run-dir> [--set eval.key=value]... [--backend B]
+  semid compare <run-a> <run-b> [--model M] [--model-b M] [--split valid|test] [--json]
   semid <command> --help
   semid --version
 
