@@ -1,12 +1,12 @@
 /**
  * `model.type: rkmeans`: semantic IDs by residual k-means on the input features, no
  * network (GRID's baseline tokenizer). Level l clusters the residuals left by levels
- * 1..l-1 into codebook_size[l] centroids (k-means++ seeding, Lloyd iterations), each
+ * 1..l-1 into codebook_size[l] centroids (the engine's k-means: k-means++ seeding, Lloyd to convergence), each
  * item takes its nearest centroid, and the centroid is subtracted. Same outputs as the
  * RQ-VAE trainer: semantic_ids.jsonl, the same diagnostics, the same events.
  */
 import * as path from 'node:path';
-import { kmeans, nearest } from '../model/kmeans';
+import { kmeans } from '../model/kmeans';
 import { Cancellation } from '../util/cancellation';
 import { assignCollisionDigits } from '../ids/collisionDigit';
 import { writeSemanticIds } from '../ids/semanticIdsFile';
@@ -17,8 +17,6 @@ import { Random } from '../util/random';
 import { evalRandom } from '../eval/streams';
 import type { TrainingInput, TrainingResult, TrainingSink } from './trainer';
 
-/** Lloyd iterations per level (k-means converges on these catalogs well within them). */
-const ITERATIONS = 25;
 
 export async function trainResidualKMeans(input: TrainingInput, sink: TrainingSink): Promise<TrainingResult> {
   const t0 = Date.now();
@@ -48,7 +46,7 @@ export async function trainResidualKMeans(input: TrainingInput, sink: TrainingSi
     if (sink.stopRequested()) return { status: 'interrupted', steps: l, seconds: (Date.now() - t0) / 1000, final: null };
     const l0 = Date.now();
     const k = Math.min(sizes[l], n);
-    const centres = await kmeans(residual, n, dim, k, evalRandom(config.train.seed, `rkmeans/level${l}`), ITERATIONS, cancel);
+    const centres = await kmeans(residual, n, dim, k, evalRandom(config.train.seed, `rkmeans/level${l}`), {}, cancel);
     for (let i = 0; i < n; i++) {
       const c = nearest(residual, i, centres, k, dim).index;
       codes[i * levels + l] = c;
@@ -90,4 +88,24 @@ export async function trainResidualKMeans(input: TrainingInput, sink: TrainingSi
       coherence: coherent,
     },
   };
+}
+
+/** Index of the centroid nearest to row i of `points`. */
+function nearest(points: Float32Array, i: number, centroids: Float32Array, k: number, dim: number): { index: number } {
+  let best = 0;
+  let bestD = Infinity;
+  const at = i * dim;
+  for (let c = 0; c < k; c++) {
+    let d2 = 0;
+    const ct = c * dim;
+    for (let d = 0; d < dim; d++) {
+      const t = points[at + d] - centroids[ct + d];
+      d2 += t * t;
+    }
+    if (d2 < bestD) {
+      bestD = d2;
+      best = c;
+    }
+  }
+  return { index: best };
 }
