@@ -142,6 +142,37 @@ export interface RunFinishedEvent extends EventBase {
   error?: string;
 }
 
+/**
+ * Retrieval evaluation (design §5) of a finished run, appended to its metrics.jsonl.
+ * `step` stays the tokenizer's final step; `model_step` counts the evaluation model's.
+ */
+export interface EvalProgressEvent extends EventBase {
+  type: 'eval_progress';
+  model: 'retriever' | 'sasrec';
+  phase: 'train' | 'rank';
+  epoch: number;
+  epochs: number;
+  model_step: number;
+  /** Mean training loss of the epoch (phase train). */
+  loss: number | null;
+  /** Validation Recall@10 after the epoch (phase train), on the early-stopping sample. */
+  valid_recall10: number | null;
+  best: boolean;
+  seconds: number;
+}
+
+export interface EvalResultEvent extends EventBase {
+  type: 'eval_result';
+  users: number;
+  skipped: number;
+  invalid_rate: number;
+  /** The generative retriever's metrics. */
+  valid: Record<string, number>;
+  test: Record<string, number>;
+  /** Baseline name -> its test metrics. */
+  baselines: Record<string, Record<string, number>>;
+}
+
 export type EngineEvent =
   | RunStartedEvent
   | ProgressEvent
@@ -151,7 +182,9 @@ export type EngineEvent =
   | DeadCodesEvent
   | PairsEvent
   | CheckpointEvent
-  | RunFinishedEvent;
+  | RunFinishedEvent
+  | EvalProgressEvent
+  | EvalResultEvent;
 
 export type EngineEventType = EngineEvent['type'];
 
@@ -165,6 +198,8 @@ export const ENGINE_EVENT_TYPES: readonly EngineEventType[] = [
   'pairs',
   'checkpoint',
   'run_finished',
+  'eval_progress',
+  'eval_result',
 ];
 
 /** Parses one `metrics.jsonl` line; returns null for anything that is not an event. */

@@ -9,3 +9,4 @@ export * from './inspectReport';
 export * from './sidText';
 export * from './series';
 export * from './explorer';
+export * from './evaluation';

@@ -32,7 +32,14 @@ export interface RunSummary {
   max_collisions?: number | null;
   /** Collaborative coherence at depths 1..L, with the same share for random pairs. */
   coherence?: { depth: number; users: number; random: number }[] | null;
+  /**
+   * Retrieval evaluation (eval.json, flattened): the retriever's test metrics as
+   * `recall@10`..., validation as `valid_recall@10`..., baselines as
+   * `popularity_recall@10`, `sasrec_recall@10`..., plus `users` and `invalid_rate`.
+   */
   eval?: Record<string, number>;
+  /** Why the evaluation after training failed (the tokenizer run itself completed). */
+  eval_error?: string;
 }
 
 /** One line of `semantic_ids.jsonl`. */

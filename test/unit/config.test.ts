@@ -164,7 +164,7 @@ describe('errors with their exact position', () => {
 
   test('a section that is not a mapping', () => {
     const e = onlyError('name: demo\nmodel: 3\n');
-    assert.match(e.message, /^'model' must be a mapping of keys \(encoder, latent_dim, levels, codebook_size, beta\)$/);
+    assert.match(e.message, /^'model' must be a mapping of keys \(encoder, latent_dim, levels, codebook_size, beta, type\)$/);
     assert.equal(e.at, '2:8-2:9');
   });
 

@@ -8,6 +8,7 @@ import { RunRefusedError } from '../run/runRefused';
 import { DataError } from '../data/types';
 import { RunStopped } from '../util/cancellation';
 import { ExportInputError } from '../export/storedModel';
+import { EvalInputError, EvalInterrupted } from '../eval/errors';
 
 // Loaded on demand: `--help`, `--version` and `inspect` start without TensorFlow.js.
 const COMMANDS: Record<CommandName, (args: string[]) => Promise<number>> = {
@@ -16,6 +17,8 @@ const COMMANDS: Record<CommandName, (args: string[]) => Promise<number>> = {
   inspect: async (args) => (await import('./commands/inspect')).inspectCommand(args),
   sweep: async (args) => (await import('./commands/sweep')).sweepCommand(args),
   export: async (args) => (await import('./commands/export')).exportCommand(args),
+  eval: async (args) => (await import('./commands/evaluate')).evalCommand(args),
+  compare: async (args) => (await import('./commands/compare')).compareCommand(args),
 };
 
 const isCommand = (name: string): name is CommandName => Object.hasOwn(COMMANDS, name);
@@ -67,7 +70,10 @@ main(process.argv.slice(2)).then(
       const usage = e.command ? COMMAND_USAGE[e.command] : USAGE;
       process.stderr.write(`semid: ${e.message}\n\n${usage}\n`);
       process.exitCode = EXIT.invalid;
-    } else if (e instanceof PathError || e instanceof ExperimentError || e instanceof ExportInputError || e instanceof InspectError || e instanceof PrefixSyntaxError || e instanceof RunRefusedError || e instanceof DataError) {
+    } else if (e instanceof EvalInterrupted) {
+      process.stderr.write(`semid: ${e.message}\n`);
+      process.exitCode = EXIT.interrupted;
+    } else if (e instanceof PathError || e instanceof ExperimentError || e instanceof ExportInputError || e instanceof InspectError || e instanceof PrefixSyntaxError || e instanceof RunRefusedError || e instanceof EvalInputError || e instanceof DataError) {
       process.stderr.write(`${e instanceof PathError ? 'semid: ' : ''}${e.message}\n`);
       process.exitCode = EXIT.invalid;
     } else {

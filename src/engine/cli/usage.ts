@@ -12,7 +12,7 @@ export class UsageError extends Error {
 
 export { EXIT } from '../../protocol/exitCodes';
 
-export type CommandName = 'train' | 'ids' | 'inspect' | 'sweep' | 'export';
+export type CommandName = 'train' | 'ids' | 'inspect' | 'sweep' | 'export' | 'eval' | 'compare';
 
 const FOOTER = `Progress and summaries go to stderr; stdout carries only the result.
 Exit codes: 0 completed, 1 failed, 2 invalid experiment or arguments, 130 interrupted.`;
@@ -59,6 +59,27 @@ The run's tokenizer as one ONNX graph (float32 embeddings [N, D] -> int64 codes 
 and tokenizer.json (levels, code sizes, digit rule; tf-idf runs: the featurizer).
   --format onnx   the only format
   --out DIR       where to write (default <run-dir>/export); the last stdout line
+                  is that directory
+
+${FOOTER}`,
+  eval: `usage: semid eval <run-dir> [--set eval.key=value]... [--backend B]
+
+Retrieval evaluation of a completed run's IDs (TIGER protocol): trains the generative
+retriever (and the baselines of eval.baselines) on the run's data.interactions and
+writes eval.json; the last stdout line is its path.
+  --set eval.k=v    override an eval.* key (repeatable), e.g. --set eval.retrieval.minutes=5
+  --backend B       auto | gpu | native | wasm | cpu (default: the run's engine.backend)
+
+${FOOTER}`,
+  compare: `usage: semid compare <run-a> <run-b> [--model M] [--model-b M] [--split valid|test] [--samples N] [--json]
+
+Pairs two evaluated runs user by user: per metric, B - A with a paired-bootstrap 95%
+interval and a p-value.
+  --model M     retriever | sasrec | popularity (default retriever), for both runs
+  --model-b M   another model for run B
+  --split S     test (default) or valid
+  --samples N   bootstrap resamples (default 2000)
+  --json        the comparison as JSON
 
 ${FOOTER}`,
 };
@@ -73,6 +94,8 @@ usage:
   semid export <run-dir> [--format onnx] [--out DIR]
       the tokenizer as model.onnx (embeddings [N, D] -> codes [N, L]) + tokenizer.json
   semid sweep <experiment.yaml> [--seeds N] [--set k=v]...
+  semid eval <run-dir> [--set eval.key=value]... [--backend B]
+  semid compare <run-a> <run-b> [--model M] [--model-b M] [--split valid|test] [--json]
   semid <command> --help
   semid --version
 

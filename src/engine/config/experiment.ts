@@ -8,6 +8,26 @@ export type PairCriterion = 'llr' | 'npmi' | 'pmi' | 'count' | 'none';
 export type BackendRequest = 'auto' | 'gpu' | 'native' | 'wasm' | 'cpu';
 export type OptimizerName = 'adam' | 'adamw' | 'adagrad';
 
+export type EvalBaseline = 'popularity' | 'sasrec';
+
+/** `eval.retrieval`: the generative retriever and SASRec (the same size). */
+export interface RetrievalOptions {
+  layers: number;
+  heads: number;
+  d_model: number;
+  ff: number;
+  dropout: number;
+  lr: number;
+  batch_size: number;
+  epochs: number;
+  patience: number;
+  minutes: number;
+  beams: number;
+  max_history: number;
+  valid_users: number;
+  seed: number;
+}
+
 export interface ExperimentConfig {
   name: string;
   data: {
@@ -21,6 +41,7 @@ export interface ExperimentConfig {
   };
   features: { method: 'tfidf-svd'; dim: number; fuse: 'cooccurrence'[] };
   model: {
+    type: 'rqvae' | 'rkmeans';
     encoder: number[];
     latent_dim: number;
     levels: number;
@@ -57,6 +78,11 @@ export interface ExperimentConfig {
   balance: { weight: number; temperature: number; temperature_mode: BalanceTemperatureMode };
   engine: { backend: BackendRequest; threads: number | null };
   output: { dir: string };
+  eval: {
+    enabled: boolean;
+    baselines: EvalBaseline[];
+    retrieval: RetrievalOptions;
+  };
   variants: Record<string, Record<string, unknown>>;
   grid: Record<string, unknown[]>;
 }
@@ -81,7 +107,7 @@ export function defaultConfig(): Omit<ExperimentConfig, 'name'> {
       interactions: null,
     },
     features: { method: 'tfidf-svd', dim: 256, fuse: [] },
-    model: { encoder: [512, 256, 128], latent_dim: 32, levels: 3, codebook_size: [256, 256, 256], beta: 0.25 },
+    model: { type: 'rqvae', encoder: [512, 256, 128], latent_dim: 32, levels: 3, codebook_size: [256, 256, 256], beta: 0.25 },
     train: { epochs: 200, batch_size: 1024, optimizer: 'adam', lr: 0.001, weight_decay: 0, seed: 0, kmeans_init: true },
     collab: {
       weight: 0,
@@ -95,6 +121,14 @@ export function defaultConfig(): Omit<ExperimentConfig, 'name'> {
     balance: { weight: 0, temperature: 0.1, temperature_mode: 'absolute' },
     engine: { backend: 'auto', threads: null },
     output: { dir: 'runs' },
+    eval: {
+      enabled: false,
+      baselines: ['popularity', 'sasrec'],
+      retrieval: {
+        layers: 2, heads: 2, d_model: 128, ff: 256, dropout: 0.1, lr: 0.001, batch_size: 128, epochs: 30,
+        patience: 3, minutes: 20, beams: 20, max_history: 20, valid_users: 2000, seed: 0,
+      },
+    },
     variants: {},
     grid: {},
   };

@@ -68,7 +68,15 @@ export const SECTIONS: readonly SectionSpec[] = [
   { path: 'balance', description: 'Switch-Transformer style load-balancing loss over the codes of each level.' },
   { path: 'engine', description: 'Which TensorFlow.js backend runs the training, and with how many threads.' },
   { path: 'output', description: 'Where run directories are written.' },
+  {
+    path: 'eval',
+    description:
+      'Retrieval evaluation (TIGER protocol): a generative retriever over the semantic IDs, scored by Recall/NDCG@5/10 ' +
+      'beside baselines. Present = evaluate after training; `semid eval <run-dir>` evaluates any run.',
+  },
+  { path: 'eval.retrieval', description: 'The generative retriever (and SASRec, the same size): architecture, training budget and decoding.' },
 ];
+
 
 export const KEYS: readonly KeySpec[] = [
   {
@@ -149,6 +157,12 @@ export const KEYS: readonly KeySpec[] = [
   {
     path: 'model.beta', kind: 'number', default: 0.25, min: 0,
     description: 'Weight of the commitment term beta ||r - sg(e)||^2.',
+  },
+  {
+    path: 'model.type', kind: 'enum', default: 'rqvae', values: ['rqvae', 'rkmeans'],
+    description:
+      '`rqvae`: the trained RQ-VAE. `rkmeans`: residual k-means on the input features, level by level (no network; ' +
+      'GRID reports it on par with RQ-VAE); uses `levels`, `codebook_size` and `train.seed` only.',
   },
 
   // train
@@ -285,6 +299,72 @@ export const KEYS: readonly KeySpec[] = [
   {
     path: 'output.dir', kind: 'path', default: 'runs',
     description: 'Folder that holds `<name>/<run-id>/` run directories (relative to this file\'s folder).',
+  },
+
+  // eval
+  {
+    path: 'eval.enabled', kind: 'bool', default: false,
+    description: 'Evaluate after training. True whenever the file has an `eval:` block; `false` keeps the block but skips it.',
+  },
+  {
+    path: 'eval.baselines', kind: 'enum-list', default: ['popularity', 'sasrec'], values: ['popularity', 'sasrec'],
+    description: 'Baselines scored by the same evaluator on the same split: `popularity` (most popular) and `sasrec` (full-softmax cross-entropy, the retriever\'s size).',
+  },
+  {
+    path: 'eval.retrieval.layers', kind: 'int', default: 2, min: 1, max: 24,
+    description: 'Transformer blocks over the history (TIGER: 4 encoder + 4 decoder layers).',
+  },
+  {
+    path: 'eval.retrieval.heads', kind: 'int', default: 2, min: 1, max: 64,
+    description: 'Attention heads; must divide `d_model` (TIGER: 6).',
+  },
+  {
+    path: 'eval.retrieval.d_model', kind: 'int', default: 128, min: 8, max: 4096,
+    description: 'Width of token embeddings and hidden states (TIGER: 128).',
+  },
+  {
+    path: 'eval.retrieval.ff', kind: 'int', default: 256, min: 8, max: 16384,
+    description: 'Width of each block\'s feed-forward layer (TIGER: 1024).',
+  },
+  {
+    path: 'eval.retrieval.dropout', kind: 'number', default: 0.1, min: 0, max: 0.9,
+    description: 'Dropout on embeddings, attention outputs and feed-forward outputs while training.',
+  },
+  {
+    path: 'eval.retrieval.lr', kind: 'number', default: 0.001, min: 0, exclusiveMin: true,
+    description: 'Adam learning rate.',
+  },
+  {
+    path: 'eval.retrieval.batch_size', kind: 'int', default: 128, min: 1,
+    description: 'Training windows (up to `max_history` + 1 items of one user) per step.',
+  },
+  {
+    path: 'eval.retrieval.epochs', kind: 'int', default: 30, min: 1,
+    description: 'Most passes over the training windows; training stops earlier at `minutes` or after `patience` epochs without a better validation Recall@10.',
+  },
+  {
+    path: 'eval.retrieval.patience', kind: 'int', default: 3, min: 1,
+    description: 'Early stopping: epochs without a better validation Recall@10 before training stops (the best epoch is kept).',
+  },
+  {
+    path: 'eval.retrieval.minutes', kind: 'number', default: 20, min: 0, exclusiveMin: true,
+    description: 'Wall-clock cap on each trained model\'s training (retriever and SASRec each), in minutes.',
+  },
+  {
+    path: 'eval.retrieval.beams', kind: 'int', default: 20, min: 10, max: 1000,
+    description: 'Beam width of the trie-constrained beam search (at least 10, the largest K).',
+  },
+  {
+    path: 'eval.retrieval.max_history', kind: 'int', default: 20, min: 1, max: 1000,
+    description: 'Items of history the models read before each target (the most recent ones).',
+  },
+  {
+    path: 'eval.retrieval.valid_users', kind: 'int', default: 2000, min: 0,
+    description: 'Users whose validation Recall@10 picks the best epoch (a fixed random sample; 0 = all). The reported validation metrics use all users.',
+  },
+  {
+    path: 'eval.retrieval.seed', kind: 'int', default: 0, min: 0, max: 4294967295,
+    description: 'Seed of the evaluation models\' initialisation, shuffles, dropout and the bootstrap.',
   },
 
   // sweeps

@@ -128,6 +128,16 @@ function crossKeyRules(values: Map<string, unknown>, entries: Map<string, Entry>
     ctx.problems.at(spotOf(entries, 'collab.weight', ctx), 'error', 'collab.weight',
       `'collab.weight' is ${weight} but there are no 'data.interactions' to mine item pairs from`);
   }
+  if (values.get('eval.enabled') === true && noInteractions) {
+    ctx.problems.at(spotOf(entries, 'eval.enabled', ctx), 'error', 'eval.enabled',
+      `the 'eval' block needs 'data.interactions': retrieval is evaluated on users' next items`);
+  }
+  const heads = values.get('eval.retrieval.heads');
+  const dModel = values.get('eval.retrieval.d_model');
+  if (typeof heads === 'number' && typeof dModel === 'number' && dModel % heads !== 0) {
+    ctx.problems.at(spotOf(entries, entries.has('eval.retrieval.heads') ? 'eval.retrieval.heads' : 'eval.retrieval.d_model', ctx), 'error',
+      'eval.retrieval.heads', `'eval.retrieval.heads' (${heads}) must divide 'eval.retrieval.d_model' (${dModel})`);
+  }
   const fuse = values.get('features.fuse');
   if (noInteractions && Array.isArray(fuse) && fuse.includes('cooccurrence')) {
     ctx.problems.at(spotOf(entries, 'features.fuse', ctx), 'error', 'features.fuse',

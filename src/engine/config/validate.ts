@@ -99,6 +99,8 @@ function collect(map: YAMLMap, section: string, doc: Document, positions: Positi
       continue;
     }
     if (sectionSpec(full) !== undefined) {
+      // An `eval:` block, even an empty one, asks for evaluation; an explicit `enabled` inside overrides this.
+      if (full === 'eval') out.set('eval.enabled', { value: true, node: null, range: keyRange, keyRange, origin: null, fromBase: false });
       if (isMap(value)) collect(value, full, doc, positions, problems, out);
       else if (value !== null && !(isScalar(value) && value.value === null)) {
         const keys = childrenOf(full).map((c) => c.name).join(', ');

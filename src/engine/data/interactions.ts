@@ -13,6 +13,9 @@ import { invertItemIndex } from './itemIndex';
 export interface LoadedInteractions {
   sequences: UserSequences;
   warnings: string[];
+  /** Interactions whose item was not in the catalog (dropped, with a warning), of all read. */
+  unknownItems: number;
+  totalItems: number;
 }
 
 const MAX_EXAMPLES = 5;
@@ -119,6 +122,8 @@ class SequenceBuilder {
         test: Int32Array.from(this.test),
       },
       warnings,
+      unknownItems: resolver.missing,
+      totalItems: resolver.total,
     };
   }
 }

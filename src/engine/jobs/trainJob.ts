@@ -17,7 +17,9 @@ import { checkResume, refuseCompleted } from '../run/resumeCheck';
 import { hasCheckpoint, verifyCheckpoint } from '../train/checkpoint';
 import { Cancellation, RunStopped } from '../util/cancellation';
 import { trainRqVae } from '../train/trainer';
+import { trainResidualKMeans } from '../train/residualKMeans';
 import { RunRecorder, type JobListener } from './runRecorder';
+import { evaluateAfterTraining } from '../eval/afterTraining';
 
 export interface TrainJobRequest {
   config: ExperimentConfig;
@@ -152,7 +154,8 @@ export async function runTrainJob(request: TrainJobRequest, listener: JobListene
     summary = { ...summary, items: features.rows };
     writeSummary(runDir, summary);
 
-    const result = await trainRqVae(
+    const train = config.model.type === 'rkmeans' ? trainResidualKMeans : trainRqVae;
+    const result = await train(
       {
         config,
         configHash: hash,
@@ -197,6 +200,7 @@ export async function runTrainJob(request: TrainJobRequest, listener: JobListene
     };
     writeSummary(runDir, summary);
     recorder.emit({ type: 'run_finished', time: new Date().toISOString(), step: result.steps, status: result.status, seconds: summary.seconds });
+    if (summary.status === 'completed' && config.eval.enabled) summary = await evaluateAfterTraining(runDir, config, runtime, recorder);
     return { runDir, summary };
   } catch (e) {
     if (e instanceof RunStopped) {

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { COMPARISON_FILES, type RunSummary } from '../../protocol';
 import { configHash, withOverrides, ExperimentError, type ConfigProblem, type ExperimentConfig } from '../config';
 import { runTrainJob, runDirOf } from '../jobs/trainJob';
+import { evaluateFinishedRun } from '../eval/afterTraining';
 import type { JobListener } from '../jobs/runRecorder';
 import { RunStopped } from '../util/cancellation';
 import { writeFileAtomic, writeJsonAtomic } from '../run/atomicWrite';
@@ -150,7 +151,10 @@ export async function runSweep(
     const progress = { index: i + 1, total: plan.runs.length, variant: run.variant.name, seed: run.seed };
     if (decision.action === 'skip') {
       onProgress({ ...progress, action: 'skip', runDir: decision.run.dir });
-      completed.get(run.variant.name)?.push({ dir: decision.run.dir, seed: run.seed, summary: decision.run.summary });
+      let kept: object = decision.run.summary;
+      // A finished run of a sweep whose experiment gained an eval block (or whose evaluation failed) is evaluated now.
+      if (run.config.eval.enabled && !('eval' in kept)) kept = await evaluateFinishedRun(decision.run.dir, run.config, listener);
+      completed.get(run.variant.name)?.push({ dir: decision.run.dir, seed: run.seed, summary: kept });
       outcome.skipped++;
       continue;
     }

@@ -19,8 +19,15 @@ export const STREAM_PURPOSES = [
   'cooccurrence-svd',
   'text-svd',
   'model-file',
+  'rkmeans',
+  'retriever',
+  'sasrec',
+  'paired-bootstrap',
+  'valid-sample',
 ] as const;
-export type StreamPurpose = (typeof STREAM_PURPOSES)[number];
+type NamedPurpose = (typeof STREAM_PURPOSES)[number];
+/** A named purpose, or a sub-stream of one (`rkmeans/level0`, `sasrec/batches`). */
+export type StreamPurpose = NamedPurpose | `${NamedPurpose}/${string}`;
 
 const MASK64 = (1n << 64n) - 1n;
 

@@ -34,13 +34,16 @@ export async function idsCommand(args: string[]): Promise<number> {
     ['run-dir'],
   );
   const runDir = runDirectory(positionals[0], 'run directory', ['config', 'semanticIds']);
-  if (!fs.existsSync(path.join(runDir, RUN_FILES.model))) {
-    throw new PathError(`run directory ${runDir} has no trained model (${RUN_FILES.model}/); is it a completed run?`);
-  }
   const itemsFile = values.items !== undefined ? existingFile(values.items, '--items') : null;
   const embeddingsFile = values.embeddings !== undefined ? existingFile(values.embeddings, '--embeddings') : null;
   const outFile = values.out !== undefined ? outputFile(values.out, '--out') : null;
   const config = await loadExperiment(path.join(runDir, RUN_FILES.config), [], { checkFiles: false });
+  if (config.model.type === 'rkmeans') {
+    throw new PathError(`run directory ${runDir} is a residual k-means run (model.type: rkmeans): it has no network for semid ids; its IDs are in ${RUN_FILES.semanticIds}`);
+  }
+  if (!fs.existsSync(path.join(runDir, RUN_FILES.model))) {
+    throw new PathError(`run directory ${runDir} has no trained model (${RUN_FILES.model}/); is it a completed run?`);
+  }
   const existing = await readSemanticIds(path.join(runDir, RUN_FILES.semanticIds));
   const streaming = embeddingsFile !== null && isStreamableEmbeddings(embeddingsFile);
 

@@ -1,0 +1,206 @@
+/**
+ * The generative retriever over semantic-ID tokens (design §5, TIGER-style).
+ *
+ * Decoder-only, item by item: a history item enters as the sum of its L+1 token
+ * embeddings (one table per code level plus one for the collision digit), a causal
+ * transformer reads the history, and the next item's tokens are generated one at a
+ * time from the output at the last slot: token l's logits come from that output plus
+ * the embeddings of the tokens already chosen (a per-position MLP head, one softmax
+ * per position). Why not TIGER's encoder-decoder over L+1 tokens per item: on a
+ * 2-core CPU the causal model learns from every position of a training window in one
+ * pass (SASRec-style) and reads one vector per item instead of L+1 tokens, so an
+ * epoch over Beauty costs several times less; it also shares its backbone with the
+ * SASRec baseline, so the two differ only in how an item is named.
+ */
+import type { TF, Tensor, Tensor1D, Tensor2D, Variable } from '../../tf/types';
+import type { Random } from '../../util/random';
+import { dense } from '../../model/mlp';
+import { CausalTransformer, layerNorm, layerNormParams, linear, normal, type DropoutSeeds, type TransformerShape } from './causalTransformer';
+import { gatherRowsScatterGrad } from './rowGather';
+import type { SequenceBatch } from './sequenceBatch';
+import { SemanticIdTrie } from '../semanticIdTrie';
+import type { RankedBatch, SequenceRanker } from '../ranker';
+
+interface TokenHead {
+  norm: [Variable, Variable];
+  hidden: [Variable, Variable];
+  logits: [Variable, Variable];
+}
+
+export interface BeamResult {
+  /** rows x beams items, best first (-1 where fewer IDs than beams exist). */
+  items: Int32Array;
+  beams: number;
+  /** Finished beams whose token sequence names no item (0 with the trie; counted, not assumed). */
+  invalid: number;
+  generated: number;
+}
+
+export class GenerativeRetriever implements SequenceRanker {
+  readonly backbone: CausalTransformer;
+  /** Per token position: the input table (history items) and the table of already generated tokens. */
+  private readonly inputTables: Variable[];
+  private readonly prefixTables: Variable[];
+  private readonly heads: TokenHead[];
+  /** items x depth tokens (the full IDs), for building inputs and targets. */
+  private readonly tokens: Int32Array;
+  readonly depth: number;
+
+  constructor(
+    private readonly tf: TF,
+    shape: TransformerShape,
+    readonly trie: SemanticIdTrie,
+    sids: ArrayLike<number>[],
+    random: Random,
+    /** Beam width when ranking (>= the largest cutoff). */
+    readonly beams: number,
+  ) {
+    this.depth = trie.depth;
+    this.tokens = new Int32Array(sids.length * this.depth);
+    sids.forEach((sid, i) => {
+      for (let p = 0; p < this.depth; p++) this.tokens[i * this.depth + p] = sid.length === this.depth ? sid[p] : 0;
+    });
+    this.backbone = new CausalTransformer(tf, shape, random);
+    const d = shape.dModel;
+    this.inputTables = trie.vocab.map((k) => tf.variable(normal(tf, random, [k, d], 0.02)));
+    this.prefixTables = trie.vocab.map((k) => tf.variable(normal(tf, random, [k, d], 0.02)));
+    this.heads = trie.vocab.map((k) => ({ norm: layerNormParams(tf, d), hidden: linear(tf, random, d, shape.ff), logits: linear(tf, random, shape.ff, k) }));
+  }
+
+  get variables(): Variable[] {
+    const out = [...this.backbone.variables, ...this.inputTables, ...this.prefixTables];
+    for (const h of this.heads) out.push(...h.norm, ...h.hidden, ...h.logits);
+    return out;
+  }
+
+  /** Token `pos` of each item (padding -1 reads item 0's; padding outputs are never used). */
+  private tokenColumn(items: ArrayLike<number>, pos: number): Int32Array {
+    const out = new Int32Array(items.length);
+    for (let i = 0; i < items.length; i++) out[i] = this.tokens[Math.max(0, items[i]) * this.depth + pos];
+    return out;
+  }
+
+  /** The contextualised output at each target slot: targets x d. */
+  private contexts(batch: SequenceBatch, dropout: DropoutSeeds): Tensor2D {
+    const tf = this.tf;
+    let inputs: Tensor2D | null = null;
+    for (let p = 0; p < this.depth; p++) {
+      const e = gatherRowsScatterGrad(tf, this.inputTables[p] as Tensor2D, this.tokenColumn(batch.items, p));
+      inputs = inputs === null ? e : (tf.add(inputs, e) as Tensor2D);
+    }
+    const out = this.backbone.forward(inputs as Tensor2D, batch, dropout);
+    return gatherRowsScatterGrad(tf, out, batch.targetSlots);
+  }
+
+  /** logits of token `pos` given contexts and the summed embeddings of the tokens before it. */
+  private headLogits(pos: number, context: Tensor2D, prefix: Tensor2D | null): Tensor2D {
+    const tf = this.tf;
+    const h = this.heads[pos];
+    const u = prefix === null ? context : (tf.add(context, prefix) as Tensor2D);
+    const hidden = dense(tf, layerNorm(tf, u, h.norm), h.hidden[0] as Tensor2D, h.hidden[1] as Tensor1D, true);
+    return dense(tf, hidden, h.logits[0] as Tensor2D, h.logits[1] as Tensor1D, false);
+  }
+
+  /** Mean over target slots of the summed cross-entropy of the L+1 tokens (teacher forcing). */
+  loss(batch: SequenceBatch, dropout: DropoutSeeds): Tensor {
+    const tf = this.tf;
+    const context = this.contexts(batch, dropout);
+    let prefix: Tensor2D | null = null;
+    let total: Tensor | null = null;
+    for (let p = 0; p < this.depth; p++) {
+      const logits = this.headLogits(p, context, prefix);
+      const target = this.tokenColumn(batch.targets, p);
+      const ce = crossEntropy(tf, logits, target);
+      total = total === null ? ce : tf.add(total, ce);
+      const chosen = gatherRowsScatterGrad(tf, this.prefixTables[p] as Tensor2D, target);
+      prefix = prefix === null ? chosen : (tf.add(prefix, chosen) as Tensor2D);
+    }
+    return total as Tensor;
+  }
+
+  rank(batch: SequenceBatch): RankedBatch {
+    const result = this.beamSearch(batch, this.beams);
+    return { items: result.items, width: result.beams, invalid: result.invalid, generated: result.generated };
+  }
+
+  /**
+   * Beam search restricted to assigned IDs: at each token position every beam may
+   * continue only along the trie; the `beams` best partial IDs per row survive.
+   * Scores are sums of log-probabilities (softmax over each position's whole table).
+   */
+  beamSearch(batch: SequenceBatch, beams: number): BeamResult {
+    const tf = this.tf;
+    const rows = batch.rows;
+    const context = tf.tidy(() => this.contexts(batch, null));
+    // Per row: live beams as (trie node, score, tokens so far).
+    let live: { node: number; score: number; tokens: number[] }[][] = Array.from({ length: rows }, () => [
+      { node: SemanticIdTrie.ROOT, score: 0, tokens: [] },
+    ]);
+    for (let p = 0; p < this.depth; p++) {
+      const width = live.map((b) => b.length);
+      const rowOf: number[] = [];
+      const prefixTokens: number[][] = [];
+      live.forEach((b, r) => b.forEach((beam) => {
+        rowOf.push(r);
+        prefixTokens.push(beam.tokens);
+      }));
+      const logProbs = tf.tidy(() => {
+        const ctx = tf.gather(context, tf.tensor1d(Int32Array.from(rowOf), 'int32')) as Tensor2D;
+        let prefix: Tensor2D | null = null;
+        for (let q = 0; q < p; q++) {
+          const col = Int32Array.from(prefixTokens, (t) => t[q]);
+          const e = tf.gather(this.prefixTables[q], tf.tensor1d(col, 'int32')) as Tensor2D;
+          prefix = prefix === null ? e : (tf.add(prefix, e) as Tensor2D);
+        }
+        return tf.logSoftmax(this.headLogits(p, ctx, prefix));
+      });
+      const values = logProbs.dataSync() as Float32Array;
+      const k = logProbs.shape[1] as number;
+      logProbs.dispose();
+      let flat = 0;
+      const next: typeof live = [];
+      for (let r = 0; r < rows; r++) {
+        // Candidates as parallel arrays (beam, trie edge, score); only the survivors become objects.
+        const fromBeam: number[] = [];
+        const edge: number[] = [];
+        const score: number[] = [];
+        for (let b = 0; b < width[r]; b++, flat++) {
+          const beam = live[r][b];
+          const { tokens } = this.trie.children(beam.node);
+          for (let c = 0; c < tokens.length; c++) {
+            fromBeam.push(b);
+            edge.push(c);
+            score.push(beam.score + values[flat * k + tokens[c]]);
+          }
+        }
+        const order = Array.from({ length: score.length }, (_, i) => i);
+        order.sort((a, b) => score[b] - score[a] || a - b);
+        next.push(order.slice(0, beams).map((i) => {
+          const beam = live[r][fromBeam[i]];
+          const { tokens, nodes } = this.trie.children(beam.node);
+          return { node: nodes[edge[i]], score: score[i], tokens: [...beam.tokens, tokens[edge[i]]] };
+        }));
+      }
+      live = next;
+    }
+    context.dispose();
+    const items = new Int32Array(rows * beams).fill(-1);
+    let invalid = 0;
+    let generated = 0;
+    live.forEach((b, r) => b.forEach((beam, i) => {
+      generated++;
+      const item = this.trie.lookup(beam.tokens);
+      if (item < 0) invalid++;
+      items[r * beams + i] = item;
+    }));
+    return { items, beams, invalid, generated };
+  }
+}
+
+/** mean_i [ logsumexp(logits_i) - logits_i[target_i] ]. */
+export function crossEntropy(tf: TF, logits: Tensor2D, targets: Int32Array): Tensor {
+  const k = logits.shape[1];
+  const picked = tf.cast(tf.oneHot(tf.tensor1d(targets, 'int32'), k), 'float32');
+  const lse = tf.logSumExp(logits, 1);
+  return tf.mean(tf.sub(lse, tf.sum(tf.mul(logits, picked), 1)));
+}

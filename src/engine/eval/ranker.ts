@@ -1,0 +1,62 @@
+/**
+ * What the evaluator asks of a trained sequence model: a loss to train on and, for a
+ * batch of histories, its top-ranked items. The generative retriever and SASRec both
+ * fit this shape, so they are trained and scored by the same code.
+ */
+import type { Tensor, Variable } from '../tf/types';
+import type { DropoutSeeds } from './model/causalTransformer';
+import type { SequenceBatch } from './model/sequenceBatch';
+import { historyBatch } from './model/sequenceBatch';
+import { MAX_CUTOFF, rankOf } from './metrics';
+import type { EvalCase } from './split';
+
+export interface RankedBatch {
+  /** rows x width items, best first (-1 = no item in that place). */
+  items: Int32Array;
+  width: number;
+  /** Generated IDs that name no item (generative models; 0 otherwise). */
+  invalid: number;
+  generated: number;
+}
+
+export interface SequenceRanker {
+  readonly variables: Variable[];
+  loss(batch: SequenceBatch, dropout: DropoutSeeds): Tensor;
+  rank(batch: SequenceBatch): RankedBatch;
+}
+
+export interface CaseRanks {
+  /** Per case: 0-based rank of its target in the model's list, or -1. */
+  ranks: Int32Array;
+  invalid: number;
+  generated: number;
+}
+
+/** Ranks every case's target, `batchSize` histories at a time. */
+export async function rankCases(model: SequenceRanker, cases: EvalCase[], maxHistory: number, batchSize: number, onBatch?: (done: number) => void): Promise<CaseRanks> {
+  const ranks = new Int32Array(cases.length);
+  let invalid = 0;
+  let generated = 0;
+  for (let start = 0; start < cases.length; start += batchSize) {
+    const chunk = cases.slice(start, start + batchSize);
+    const ranked = model.rank(historyBatch(chunk.map((c) => c.history), maxHistory));
+    invalid += ranked.invalid;
+    generated += ranked.generated;
+    chunk.forEach((c, i) => {
+      // Only the first MAX_CUTOFF distinct places count; a model listing an item twice gains nothing.
+      const list = ranked.items.subarray(i * ranked.width, (i + 1) * ranked.width);
+      ranks[start + i] = rankOf(dedupe(list).slice(0, MAX_CUTOFF), c.target);
+    });
+    onBatch?.(Math.min(cases.length, start + batchSize));
+    // Lets a signal handler (Ctrl-C) run between batches.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return { ranks, invalid, generated };
+}
+
+function dedupe(list: Int32Array): number[] {
+  const seen = new Set<number>();
+  const out: number[] = [];
+  for (const item of list) if (item >= 0 && !seen.has(item)) { seen.add(item); out.push(item); }
+  return out;
+}
