@@ -24,7 +24,7 @@ test('a tfjs-node planted in a parent of the cwd is never loaded, with auto or n
     const auto = await runCli(['train', EXAMPLE, ...SMALL, '--out', path.join(cwd, 'runs'), '--backend', 'auto'], cwd);
     assert.equal(auto.code, 0, auto.stderr);
     assert.ok(!fs.existsSync(marker), `planted package loaded: ${fs.existsSync(marker) ? fs.readFileSync(marker, 'utf8') : ''}`);
-    assert.match(auto.stderr, /@tensorflow\/tfjs-node: not installed/);
+    assert.match(auto.stderr, /not installed: [^\n]*@tensorflow\/tfjs-node(,|$)/m);
 
     const native = await runCli(['train', EXAMPLE, ...SMALL, '--out', path.join(cwd, 'runs'), '--backend', 'native'], cwd);
     assert.notEqual(native.code, 0);
