@@ -209,8 +209,16 @@ export async function openWebview(
   page.on('pageerror', (e) => errors.push(e.message));
   const posted: unknown[] = [];
   const waiters: { match: (m: unknown) => boolean; resolve: (m: unknown) => void }[] = [];
+  // Replies still in flight when a test closes the page are dropped, not reported as
+  // webview errors: the page is gone on purpose.
+  let closing = false;
   const send = async (message: unknown): Promise<void> => {
-    await page.evaluate((m) => window.postMessage(m, '*'), message as object);
+    if (closing) return;
+    try {
+      await page.evaluate((m) => window.postMessage(m, '*'), message as object);
+    } catch (e) {
+      if (!closing) throw e;
+    }
   };
   await page.exposeFunction('__toHost', (m: unknown) => {
     posted.push(m);
@@ -242,6 +250,7 @@ export async function openWebview(
     page,
     errors,
     close: async () => {
+      closing = true;
       await page.close();
       if (errors.length) throw new Error(`uncaught errors in the webview: ${errors.join('; ')}`);
     },
