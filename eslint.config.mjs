@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'studies/**/runs/**', 'test-output/**', '.vscode-test/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'studies/**/runs/**', 'test-output/**', '.vscode-test/**', '**/.venv/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -125,11 +125,17 @@ function main(): void {
   for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
     if (torchOk) {
       const r = pytorch(steps, seed, extra);
-      if (r) (print(r), results.push(r));
+      if (r) {
+        print(r);
+        results.push(r);
+      }
     }
     if (only !== 'pytorch') {
       const r = ours(steps, seed);
-      if (r) (print(r), results.push(r));
+      if (r) {
+        print(r);
+        results.push(r);
+      }
     }
   }
   if (seeds > 1) {

@@ -63,7 +63,6 @@ if (existsSync(webviewDir)) {
         format: 'iife',
         minify: true,
         sourcemap: true,
-        minify: true,
         logLevel: 'warning',
         entryPoints: [path.join(webviewDir, d.name, 'main.ts')],
         outfile: path.join(dist, 'webview', `${d.name}.js`),
