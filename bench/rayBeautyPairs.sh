@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The full-Beauty check of issue 12: the engine's miner and distributed/ray/mine_pairs.py
-# (local Ray) on /work/shared/data/beauty with the default collab.pairs settings;
+# (local Ray) on ../shared/data/beauty with the default collab.pairs settings;
 # pairs.tsv and pairs.json compared byte for byte. Usage: bench/rayBeautyPairs.sh [extra mine_pairs args]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
