@@ -62,14 +62,32 @@ export async function quickOpen(page: Page, fileName: string): Promise<void> {
   await page.locator('.tab', { hasText: fileName }).waitFor({ timeout: 15_000 });
 }
 
-/** F1, the command's title, Enter: what a person does. */
-export async function runFromPalette(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
+/**
+ * F1, the command's title, Enter: what a person does. On a slow machine the palette can
+ * open before it takes typed text (or close on a late focus change), so a try that shows
+ * no matching row is repeated from a closed palette, as a person would retype it.
+ */
+export async function runFromPalette(page: Page, title: string, attempts = 3): Promise<void> {
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 15_000 });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15_000 });
-  await page.keyboard.press('Enter');
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('F1');
+    try {
+      await input.waitFor({ state: 'visible', timeout: 15_000 });
+      await input.fill(`>${title}`);
+      await row.waitFor({ timeout: 20_000 });
+      await page.keyboard.press('Enter');
+      return;
+    } catch (err) {
+      const shown = await page.locator('.quick-input-list .monaco-list-row').allTextContents().catch(() => []);
+      const typed = await input.inputValue({ timeout: 1_000 }).catch(() => '?');
+      const why = `palette try ${attempt}: typed "${typed}", rows shown: ${shown.slice(0, 5).join(' | ') || 'none'}`;
+      if (attempt >= attempts) throw new Error(`"${title}" not found in the command palette. ${why}`, { cause: err });
+      console.log(`[workbench] ${why}; retrying`);
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(1_000);
+    }
+  }
 }
 
 /** A run directory of `<output dir>/<experiment name>` whose summary.json says completed. */
