@@ -1,10 +1,8 @@
 """A plain PyTorch RQ-VAE with the TIGER recipe, for `npm run bench:parity`.
 
 Written for this project from the recipe (TIGER, Rajput et al. 2023; design.md section 4),
-not copied from another code base: encoder in -> 512 -> 256 -> 128 -> latent (ReLU between,
-linear out; torch.nn.Linear's default init), mirrored decoder, L residual codebooks of K
-codes, r_l = r_{l-1} - sg(e_l), straight-through x^ = D(z + sg(q - z)),
-loss ||x - x^||^2 + sum_l (||sg(r) - e||^2 + beta ||r - sg(e)||^2), Adam, codebooks from
+not copied from another code base: the model and loss of bench/torch_rqvae.py
+(encoder in -> 512 -> 256 -> 128 -> latent), Adam, codebooks from
 scikit-learn's KMeans on the encoder's outputs (level by level, on the residuals) for the
 whole catalog, batches drawn uniformly at random.
 
@@ -27,14 +25,8 @@ import time
 import numpy as np
 import torch
 
+from torch_rqvae import RQVAE
 
-def mlp(sizes):
-    layers = []
-    for i in range(len(sizes) - 1):
-        layers.append(torch.nn.Linear(sizes[i], sizes[i + 1]))
-        if i < len(sizes) - 2:
-            layers.append(torch.nn.ReLU())
-    return torch.nn.Sequential(*layers)
 
 
 def engine_kmeans(points, k, rng, iterations=20):
@@ -115,20 +107,8 @@ def main():
     data_np = data_np.reshape(-1, a.dim)
     data = torch.from_numpy(data_np.copy())
     n = data.shape[0]
-    sizes = [a.dim] + [int(s) for s in a.encoder.split(",")] + [a.latent]
-    encoder = mlp(sizes)
-    decoder = mlp(list(reversed(sizes)))
-    codebooks = torch.nn.ParameterList([torch.nn.Parameter(torch.randn(a.codes, a.latent) * 0.1) for _ in range(a.levels)])
-
-    def assign(z):
-        residual = z
-        codes = []
-        for e in codebooks:
-            d = (residual * residual).sum(1, keepdim=True) - 2 * residual @ e.t() + (e * e).sum(1)[None, :]
-            c = d.argmin(1)
-            codes.append(c)
-            residual = residual - e[c]
-        return torch.stack(codes, 1)
+    model = RQVAE(a.dim, [int(s) for s in a.encoder.split(",")], a.latent, a.levels, a.codes)
+    encoder, decoder, codebooks = model.encoder, model.decoder, model.codebooks
 
     if a.init_from:
         with torch.no_grad():
@@ -144,7 +124,7 @@ def main():
                     e.copy_(value(f"codebook/{l}"))
     if a.kmeans != "none":
         with torch.no_grad():
-            residual = encoder(data).numpy()
+            residual = model.encoder(data).numpy()
             for l, e in enumerate(codebooks):
                 if a.kmeans == "sklearn":
                     centroids = sklearn_kmeans(residual, a.codes, a.seed + l, a.kmeans_iters or 300)
@@ -152,14 +132,9 @@ def main():
                     centroids = engine_kmeans(residual, a.codes, rng, a.kmeans_iters or 20)
                 e.copy_(torch.from_numpy(centroids))
                 r = torch.from_numpy(residual)
-                d = (r * r).sum(1, keepdim=True) - 2 * r @ e.t() + (e * e).sum(1)[None, :]
-                residual = (r - e[d.argmin(1)]).numpy()
+                residual = (r - e[RQVAE.nearest(r, e)]).numpy()
 
-    params = list(encoder.parameters()) + list(decoder.parameters()) + list(codebooks.parameters())
-    opt = torch.optim.Adam(params, lr=a.lr)
-
-    def sq(t):
-        return (t ** 2).sum(1).mean() if a.loss == "sum" else (t ** 2).mean()
+    opt = torch.optim.Adam(model.parameters(), lr=a.lr)
 
     order = torch.empty(0, dtype=torch.long)
     pos = 0
@@ -174,31 +149,18 @@ def main():
             idx = order[pos:pos + a.batch]
             pos += a.batch
         x = data[idx]
-        z = encoder(x)
-        residual = z
-        quantized = torch.zeros_like(z)
-        loss = 0.0
-        for e in codebooks:
-            with torch.no_grad():
-                d = (residual * residual).sum(1, keepdim=True) - 2 * residual @ e.t() + (e * e).sum(1)[None, :]
-                codes = d.argmin(1)
-            chosen = e[codes]
-            loss = loss + sq(residual.detach() - chosen) + a.beta * sq(residual - chosen.detach())
-            quantized = quantized + chosen
-            residual = residual - chosen.detach()
-        x_hat = decoder(z + (quantized - z).detach())
-        loss = loss + sq(x - x_hat)
+        loss = model.loss(x, a.beta, a.loss)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
         if a.every and (s + 1) % a.every == 0:
             with torch.no_grad():
-                st = stats(assign(encoder(data)).numpy(), a.codes)
+                st = stats(model.assign(encoder(data)).numpy(), a.codes)
             history.append({"step": s + 1, "usage": st["usage"], "collision_rate": st["collision_rate"]})
 
     with torch.no_grad():
         z = encoder(data)
-        codes = assign(z).numpy()
+        codes = model.assign(z).numpy()
         q = torch.zeros_like(z)
         for l, e in enumerate(codebooks):
             q = q + e[torch.from_numpy(codes[:, l])]

@@ -3,7 +3,7 @@
  * reference of the same model on the same machine, then Beauty end to end.
  *
  * Model: 768 -> 512 -> 256 -> 128 -> 32, mirrored decoder, 3 x 256 codes, batch 1024,
- * Adam, the loss of design §4 (scripts/bench-torch-reference.py). PyTorch is Debian's
+ * Adam, the loss of design §4 (bench/torch_step_reference.py). PyTorch is Debian's
  * python3-torch run with /usr/bin/python3 on the CPU with 1 and 2 threads; the script
  * installs it with apt when missing (never a dependency of the product), and an
  * optimised BLAS for it (Debian's torch links the generic libblas.so.3 alternative:
@@ -43,7 +43,7 @@ interface TorchTiming {
 
 function torchStep(threads: number, steps: number): TorchTiming | null {
   const t = String(threads);
-  const r = spawnSync(PYTHON, [path.join(root, 'scripts', 'bench-torch-reference.py'), '--threads', t, '--steps', String(steps)], {
+  const r = spawnSync(PYTHON, [path.join(root, 'bench', 'torch_step_reference.py'), '--threads', t, '--steps', String(steps)], {
     encoding: 'utf8',
     env: { ...process.env, OMP_NUM_THREADS: t, OPENBLAS_NUM_THREADS: t, MKL_NUM_THREADS: t },
   });
