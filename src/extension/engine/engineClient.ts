@@ -26,7 +26,8 @@ export interface EngineListener {
 /** How a training ended, as the host reports it. */
 export type EngineOutcome =
   | { kind: 'completed'; runDir: string | null }
-  | { kind: 'interrupted'; runDir: string | null }
+  /** `note`: why, when the engine was not the one to say so (a stop that had to kill it). */
+  | { kind: 'interrupted'; runDir: string | null; note?: string }
   /** The engine said the job failed, or the process died without saying `done`. */
   | { kind: 'failed'; runDir: string | null; error: string; exitCode: number | null };
 
@@ -48,6 +49,8 @@ export class EngineSession {
       cwd: launch.cwd,
       env,
       execPath: launch.nodePath || undefined,
+      // Not the host's flags (an extension host under a debugger has --inspect ones).
+      execArgv: [],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     const onOutput = (level: 'info' | 'error') => (chunk: Buffer) => {
@@ -125,11 +128,14 @@ export class EngineSession {
       if (done.exitCode === EXIT.interrupted) return { kind: 'interrupted', runDir: this.runDir };
       return { kind: 'failed', runDir: this.runDir, error: done.error ?? `the engine exited with code ${done.exitCode}`, exitCode: done.exitCode };
     }
+    // The user asked to stop and got a stop: a killed run reads as interrupted on disk
+    // (its process is gone) and resumes from its last checkpoint, so it is no failure.
+    if (this.stopTimedOut && !spawnError) {
+      return { kind: 'interrupted', runDir: this.runDir, note: 'the engine did not stop in time and was killed; the run resumes from its last saved checkpoint' };
+    }
     const how = spawnError
       ? `the engine could not start: ${spawnError.message}`
-      : this.stopTimedOut
-        ? 'the engine did not stop in time and was killed (the run keeps its last checkpoint)'
-        : signal
+      : signal
         ? `the engine was ended by ${signal}`
         : `the engine exited with code ${code} before finishing`;
     return { kind: 'failed', runDir: this.runDir, error: this.stderrReason(how), exitCode: code };

@@ -103,7 +103,13 @@ function report(ctx: Ctx, name: string, outcome: TrainingOutcome): void {
       break;
     case 'interrupted':
       void ctx.notifications
-        .info(`${name}: training stopped; the run is marked interrupted and keeps its checkpoint (${outcome.runDir}).`, RESUME, OPEN_DASHBOARD)
+        .info(
+          outcome.note
+            ? `${name}: training stopped: ${outcome.note} (${outcome.runDir}).`
+            : `${name}: training stopped; the run is marked interrupted and keeps its checkpoint (${outcome.runDir}).`,
+          RESUME,
+          OPEN_DASHBOARD,
+        )
         .then((choice) => {
           if (choice === RESUME && outcome.runDir) void vscode.commands.executeCommand('semid.resume', outcome.runDir);
           else openDashboard(choice);
