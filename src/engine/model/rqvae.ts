@@ -135,7 +135,7 @@ export class RqVae {
       residual = tf.tidy(() => {
         const r = tf.tensor2d(residual, [rows, d]);
         const codes = assignCodes(tf, r, [codebook as Tensor2D]);
-        const chosen = tf.matMul(tf.oneHot(tf.tensor1d(codes, 'int32'), k).toFloat(), codebook);
+        const chosen = tf.gather(codebook, tf.tensor1d(codes, 'int32'));
         return tf.sub(r, chosen).dataSync() as Float32Array;
       });
     }
