@@ -5,10 +5,9 @@
  */
 import { extname } from 'node:path';
 import { DataError, type Catalog, type CatalogItem } from './types';
-import { readLines } from './lineReader';
 import { readJsonEntries } from './jsonEntries';
 import { readDelimited, type Dialect } from './delimited';
-import { parseLenientJson } from './lenientJson';
+import { readJsonLines } from './jsonLines';
 import { fieldName } from './recboleHeader';
 
 export async function loadCatalog(file: string, idField: string): Promise<Catalog> {
@@ -66,14 +65,7 @@ class CatalogBuilder {
 }
 
 async function readJsonl(file: string, builder: CatalogBuilder): Promise<void> {
-  for await (const { text, lineNo } of readLines(file)) {
-    if (text.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = parseLenientJson(text);
-    } catch (error) {
-      throw new DataError(file, lineNo, `invalid JSON: ${(error as Error).message}`);
-    }
+  for await (const { value, lineNo } of readJsonLines(file)) {
     const record = asRecord(file, lineNo, value);
     builder.add(builder.idOf(record, lineNo), record, lineNo);
   }

@@ -4,9 +4,8 @@
  * Rows go into a growing Float32Array, so memory is the matrix plus a little slack.
  */
 import { DataError } from './types';
-import { readLines } from './lineReader';
 import { readDelimited } from './delimited';
-import { parseLenientJson } from './lenientJson';
+import { readJsonLines } from './jsonLines';
 
 export interface TextRows {
   rows: number;
@@ -93,14 +92,7 @@ class RowCollector {
 
 export async function readJsonlRows(file: string, dim: number | null): Promise<TextRows> {
   const rows = new RowCollector(file, dim);
-  for await (const { text, lineNo } of readLines(file)) {
-    if (text.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = parseLenientJson(text);
-    } catch (error) {
-      throw new DataError(file, lineNo, `invalid JSON: ${(error as Error).message}`);
-    }
+  for await (const { value, lineNo } of readJsonLines(file)) {
     let id: string | null = null;
     let vector: unknown = value;
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {

@@ -8,20 +8,14 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { MinedPairs } from './minePairs';
+import type { PairsEvent } from '../../protocol';
 
 export const PAIRS_TSV = 'pairs.tsv';
 export const PAIRS_JSON = 'pairs.json';
 export const PAIRS_TSV_HEADER = 'a_id\tb_id\tk11\tscore';
 
-/** pairs.json. A non-finite threshold (criterion none: -Infinity) is written as null. */
-export interface PairsFileSummary {
-  criterion: string;
-  threshold: number | null;
-  contexts: number;
-  candidates: number;
-  kept: number;
-  histogram: { edges: number[]; counts: number[] };
-}
+/** pairs.json: the `pairs` event's statistics, the same fields under the same names. */
+export type PairsFileSummary = Omit<PairsEvent, 'type' | 'time' | 'step'>;
 
 const CHUNK_CHARS = 1 << 20;
 
