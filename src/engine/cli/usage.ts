@@ -88,9 +88,9 @@ export const USAGE = `semid — RQ-VAE semantic IDs
 
 usage:
   semid train <experiment.yaml> [--set k=v]... [--out DIR] [--resume RUN_DIR] [--backend B]
-  semid ids <run-dir> [--items FILE] [--embeddings FILE] [--out FILE]
-  semid inspect <run-dir> (--prefix 12-4 | --item ID) [--json]
       --resume continues an interrupted run: give the same file, --set and --out
+  semid ids <run-dir> [--items FILE] [--embeddings FILE] [--out FILE]
+  semid inspect <run-dir> (--prefix 12-4 | --item ID) [--limit N] [--json]
   semid export <run-dir> [--format onnx] [--out DIR]
       the tokenizer as model.onnx (embeddings [N, D] -> codes [N, L]) + tokenizer.json
   semid sweep <experiment.yaml> [--seeds N] [--set k=v]...
