@@ -10,3 +10,4 @@ export * from './sidText';
 export * from './series';
 export * from './explorer';
 export * from './evaluation';
+export * from './metricsSeries';

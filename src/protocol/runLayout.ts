@@ -13,7 +13,7 @@ export const RUN_FILES = {
   log: 'engine.log',
   /** The writing process's lock (engine/run/runLock.ts). */
   lock: 'run.lock',
-  /** The writing process's liveness (engine/run/liveness.ts). */
+  /** The writing process's liveness (protocol/liveness.ts; written by engine/run/heartbeat.ts). */
   heartbeat: 'heartbeat.json',
 } as const;
 

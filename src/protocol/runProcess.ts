@@ -1,7 +1,7 @@
 /**
  * The process that writes a run directory (design §3): `run.lock` holds one while it
  * writes; `heartbeat.json` holds one plus its last sign of life. The engine writes
- * both; every reader judges them with the engine's run/liveness.ts.
+ * both; every reader judges them with protocol/liveness.ts.
  */
 export interface RunProcess {
   pid: number;

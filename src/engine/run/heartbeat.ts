@@ -7,7 +7,8 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { writeJsonAtomic } from './atomicWrite';
-import { HEARTBEAT_FILE, HEARTBEAT_INTERVAL_MS, type Heartbeat, type RunProcess } from './liveness';
+import { RUN_FILES, type Heartbeat, type RunProcess } from '../../protocol';
+import { HEARTBEAT_INTERVAL_MS } from '../../protocol/liveness';
 
 // Plain CommonJS evaluated in the worker: it must not depend on the bundle's modules.
 const BEAT_SOURCE = `
@@ -31,7 +32,7 @@ export class HeartbeatWriter {
 
   /** Writes the first beat at once, then one every HEARTBEAT_INTERVAL_MS. */
   constructor(runDir: string, readonly owner: RunProcess) {
-    this.file = path.join(runDir, HEARTBEAT_FILE);
+    this.file = path.join(runDir, RUN_FILES.heartbeat);
     this.beat();
     this.worker = new Worker(BEAT_SOURCE, { eval: true, workerData: { file: this.file, owner, intervalMs: HEARTBEAT_INTERVAL_MS } });
     // Beats never keep the process alive, and a failing worker never takes the run down.

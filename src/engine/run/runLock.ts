@@ -7,7 +7,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { processLiveness, readHeartbeat, thisProcess, type RunProcess } from './liveness';
+import type { RunProcess } from '../../protocol';
+import { processLiveness } from '../../protocol/liveness';
+import { readHeartbeat, thisProcess } from './liveness';
 import { RunRefusedError } from './runRefused';
 import { RUN_FILES } from '../../protocol/runLayout';
 

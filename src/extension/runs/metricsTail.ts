@@ -2,12 +2,11 @@
  * Incremental reader of one run's `metrics.jsonl` (append-only, design §3): each read
  * takes only the bytes appended since the last one, keeps a partial last line until
  * its newline arrives, and remembers every event so far as one consistent series (the
- * engine's run/metricsSeries.ts: a resume drops the dead process's later steps). No
+ * series rule of src/protocol/metricsSeries.ts: a resume drops the dead process's later steps). No
  * vscode import.
  */
 import { promises as fsp } from 'node:fs';
-import { EngineEvent, parseEngineEvent } from '../../protocol';
-import { appendToSeries, consistentSeries } from '../../engine/run/metricsSeries';
+import { appendToSeries, consistentSeries, EngineEvent, parseEngineEvent } from '../../protocol';
 
 const NEWLINE = 0x0a;
 

@@ -1,13 +1,13 @@
 /**
  * Reading `summary.json` (design §3) defensively: the file is written atomically, but a
  * folder may hold anything, so a file that is not a run summary is skipped, not thrown.
- * The status is the one every reader shows (engine run/liveness.ts): a `running` run
+ * The status is the one every reader shows (src/protocol/liveness.ts): a `running` run
  * whose process is gone reads as `interrupted`.
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { RUN_FILES, type RunSummary } from '../../protocol';
-import { HEARTBEAT_FILE, parseHeartbeat, withLiveStatus, type Heartbeat } from '../../engine/run/liveness';
+import { RUN_FILES, type Heartbeat, type RunSummary } from '../../protocol';
+import { parseHeartbeat, withLiveStatus } from '../../protocol/liveness';
 
 export async function readRunSummary(runDir: string): Promise<RunSummary | null> {
   let text: string;
@@ -28,7 +28,7 @@ export async function readRunSummary(runDir: string): Promise<RunSummary | null>
 
 async function readHeartbeat(runDir: string): Promise<Heartbeat | null> {
   try {
-    return parseHeartbeat(await fsp.readFile(path.join(runDir, HEARTBEAT_FILE), 'utf8'));
+    return parseHeartbeat(await fsp.readFile(path.join(runDir, RUN_FILES.heartbeat), 'utf8'));
   } catch {
     return null;
   }
