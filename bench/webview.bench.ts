@@ -10,7 +10,7 @@
  * Prints medians, the ratio to each target and the load average; asserts nothing.
  */
 import { loadavg } from 'node:os';
-import { ExplorerModel } from '../src/extension/explorer/explorerModel';
+import { ExplorerModel } from '../src/engine/query/explorerModel';
 import { buildInspectIndex } from '../src/engine/diagnostics/inspect';
 import type { DashboardState, RunCurves } from '../src/protocol';
 import { ensureBundles, launch, openWebview } from '../test/support/webviewHarness';

@@ -5,6 +5,8 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { engineNodePath } from './config';
+import { RunQueryClient } from './engine/runQueryClient';
 import { Notifications } from './notifications';
 import type { RunStore } from './runs/runStore';
 
@@ -17,6 +19,8 @@ export class Ctx implements vscode.Disposable {
   readonly notifications: Notifications;
 
   readonly runs: RunStore;
+  /** The engine's run-query process: catalogs and ID indexes stay out of the extension host. */
+  readonly queries: RunQueryClient;
 
   constructor(
     readonly extension: vscode.ExtensionContext,
@@ -27,6 +31,7 @@ export class Ctx implements vscode.Disposable {
     // Only the tests read what was shown (extension.ts hands them testApi in ExtensionMode.Test).
     this.notifications = new Notifications(this.log, extension.extensionMode === vscode.ExtensionMode.Test);
     this.runs = this.track(makeRuns(this.log));
+    this.queries = this.track(new RunQueryClient(() => ({ enginePath: this.enginePath, nodePath: engineNodePath() })));
   }
 
   /** Running under the extension tests: only then does activate() return the test API. */

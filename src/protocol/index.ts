@@ -11,3 +11,4 @@ export * from './series';
 export * from './explorer';
 export * from './evaluation';
 export * from './metricsSeries';
+export * from './runQuery';

@@ -10,8 +10,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { ExplorerModel } from '../../src/extension/explorer/explorerModel';
-import { loadRunInspection } from '../../src/extension/explorer/runIndex';
+import { ExplorerModel } from '../../src/engine/query/explorerModel';
+import { loadRunCatalog, loadRunInspection } from '../../src/engine/query/runInspection';
 import { readRunSummary } from '../../src/extension/runs/runSummaryFile';
 import type { CodePattern, ExplorerToHost } from '../../src/protocol';
 import { isExplorerToHost } from '../../src/protocol';
@@ -52,7 +52,7 @@ describe('explorer webview in Chromium', { skip: missing ?? false }, () => {
     mkdirSync(out, { recursive: true });
     fixtures = copyFixtures();
     const dir = runDirs(fixtures.root, 'scientific')[0];
-    model = new ExplorerModel(await loadRunInspection(dir), (await readRunSummary(dir))!.codebook_size);
+    model = new ExplorerModel(await loadRunInspection(dir, await loadRunCatalog(dir)), (await readRunSummary(dir))!.codebook_size);
     browser = await launch();
   });
   after(async () => {

@@ -14,6 +14,7 @@ import type { EngineEvent, RunSummary } from '../../src/protocol';
 import type { RunSource } from '../../src/extension/dashboard/dashboardModel';
 import { MetricsTail } from '../../src/extension/runs/metricsTail';
 import { readRunSummary } from '../../src/extension/runs/runSummaryFile';
+import { RunQueries } from '../../src/engine/query/runQueries';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
 export const CHROMIUM = process.env.SEMID_CHROMIUM ?? '/usr/bin/chromium';
@@ -70,6 +71,8 @@ export function fileRunSource(live: (dir: string) => boolean = () => false): Run
       return [...tail.events];
     },
     isLive: live,
+    // The engine's own answers, in-process (the extension asks its run-query process the same).
+    queries: new RunQueries(),
   };
 }
 

@@ -12,8 +12,8 @@ import { levelsOverThreshold } from '../../src/extension/dashboard/deadShare';
 import { downsampleMinMax } from '../../src/extension/dashboard/downsample';
 import { RunHistory } from '../../src/extension/dashboard/runHistory';
 import { partialLastLine, readComparison } from '../../src/extension/dashboard/runFiles';
-import { ExplorerModel } from '../../src/extension/explorer/explorerModel';
-import { loadRunInspection } from '../../src/extension/explorer/runIndex';
+import { ExplorerModel } from '../../src/engine/query/explorerModel';
+import { loadRunCatalog, loadRunInspection } from '../../src/engine/query/runInspection';
 import type { DiagnosticsEvent, EngineEvent } from '../../src/protocol';
 import { isDashboardToHost, isExplorerToHost } from '../../src/protocol';
 import { copyFixtures, fileRunSource, runDirs } from '../support/webviewHarness';
@@ -87,7 +87,7 @@ describe('dashboard data', () => {
   });
 
   it('explorer: 12-4, 12/4 and <a_12><b_4> are the same prefix; words and ids find items', async () => {
-    const model = new ExplorerModel(await loadRunInspection(run));
+    const model = new ExplorerModel(await loadRunInspection(run, await loadRunCatalog(run)));
     const top = model.children([]).nodes[0];
     const next = model.children([top.code]).nodes[0];
     const a = model.search(`${top.code}-${next.code}`);

@@ -24,8 +24,8 @@ const COMMANDS: Record<CommandName, (args: string[]) => Promise<number>> = {
 const isCommand = (name: string): name is CommandName => Object.hasOwn(COMMANDS, name);
 
 /**
- * Entry of the `semid` CLI (design §3), and of the engine the extension forks
- * (`semid engine`, one bundle for both). Help goes to stdout, errors to stderr.
+ * Entry of the `semid` CLI (design §3), and of the engine processes the extension forks
+ * (`semid engine` for a training, `semid query` for run queries; one bundle for all). Help goes to stdout, errors to stderr.
  * Returns the exit code, or null while serving the extension (the process ends when
  * the extension disconnects).
  */
@@ -47,6 +47,11 @@ async function main(argv: string[]): Promise<number | null> {
   if (command === 'engine') {
     if (!process.send) throw new UsageError('`semid engine` is the extension\'s child process; it needs an IPC channel (child_process.fork)');
     (await import('./serveParent')).serveParent();
+    return null;
+  }
+  if (command === 'query') {
+    if (!process.send) throw new UsageError('`semid query` is the extension\'s run-query process; it needs an IPC channel (child_process.fork)');
+    (await import('./serveQueries')).serveQueries();
     return null;
   }
   if (!isCommand(command)) throw new UsageError(`unknown command '${command}'`);

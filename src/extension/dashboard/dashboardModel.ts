@@ -16,19 +16,20 @@ import type {
   EngineEvent,
   PairStats,
   RunCurves,
+  RunQuerier,
   RunSummary,
 } from '../../protocol';
-import { displayTitle } from '../../engine/diagnostics/inspect';
-import { loadRunInspection, type RunInspection } from '../explorer/runIndex';
 import { applyPatch, emptyRunState, patchForEvent } from './dashboardState';
 import { RunHistory } from './runHistory';
-import { pairExamples, partialLastLine, readComparison, runTitles } from './runFiles';
+import { pairExamples, partialLastLine, readComparison } from './runFiles';
 
 /** How the model reads runs: the RunStore in the extension, plain files in tests. */
 export interface RunSource {
   summary(dir: string): Promise<RunSummary | null>;
   events(dir: string): Promise<EngineEvent[]>;
   isLive(dir: string): boolean;
+  /** Catalog titles and the final IDs: the engine's run-query process (in-process in tests). */
+  queries: RunQuerier;
 }
 
 export const PALETTE_SIZE = 10;
@@ -45,7 +46,6 @@ export class DashboardModel {
   private readonly summaries = new Map<string, RunSummary | null>();
   /** Stable colour per run directory while the panel lives. */
   private readonly colors = new Map<string, number>();
-  private inspection: { dir: string; loading: Promise<RunInspection> } | null = null;
 
   constructor(private readonly source: RunSource) {}
 
@@ -216,36 +216,24 @@ export class DashboardModel {
     const fromSnapshots = this.snapshotUsage(h, summary);
     if (fromSnapshots) return fromSnapshots;
     // No usage_snapshot events (an older engine, or a run stopped in its first epoch): the final IDs, if written.
-    const inspection = await this.inspectionOf(h.dir).catch(() => null);
     const sizes = summary?.codebook_size ?? h.started?.codebook_size;
-    if (!inspection || !sizes) {
+    const usage = sizes ? await this.source.queries.ask({ kind: 'usage', dir: h.dir, sizes }).catch(() => null) : null;
+    if (!usage) {
       this.notes.push('No codebook usage yet: the run has no usage_snapshot events (they come once per epoch) and no semantic_ids.jsonl.');
       return null;
     }
-    const { prefixes } = inspection.index;
-    const counts = sizes.map((k) => new Array<number>(k).fill(0));
-    for (let i = 0; i < prefixes.items; i++) for (let l = 0; l < prefixes.levels; l++) counts[l][prefixes.codeAt(i, l)]++;
     this.notes.push('This run has no usage_snapshot events, so only the final usage (from semantic_ids.jsonl) is shown and there is no over-time view.');
-    return { counts, source: 'ids', step: null, epoch: null, history: [], items: prefixes.items };
+    return { counts: usage.counts, source: 'ids', step: null, epoch: null, history: [], items: usage.items };
   }
 
   private async pairsOf(h: RunHistory): Promise<PairStats | null> {
     if (!h.pairs) return null;
-    const { titles } = await runTitles(h.dir);
-    const examples = await pairExamples(h.dir, titles);
+    const examples = await pairExamples(h.dir, async (ids) => {
+      const answer = await this.source.queries.ask({ kind: 'titles', dir: h.dir, ids }).catch(() => null);
+      return new Map(answer?.titles ?? []);
+    });
     const { type: _t, time: _time, step: _s, ...event } = h.pairs;
     return { event, strongest: examples?.strongest ?? [], weakest: examples?.weakest ?? [] };
-  }
-
-  private inspectionOf(dir: string): Promise<RunInspection> {
-    if (this.inspection?.dir !== dir) {
-      const loading = loadRunInspection(dir);
-      this.inspection = { dir, loading };
-      loading.catch(() => {
-        if (this.inspection?.loading === loading) this.inspection = null;
-      });
-    }
-    return this.inspection.loading;
   }
 
   /** The items behind heatmap cell (level, code) of the focused run: count and a few titles. */
@@ -253,22 +241,11 @@ export class DashboardModel {
     const base = { requestId, level, code };
     const dir = this.focus?.dir;
     if (!dir) return { ...base, count: 0, titles: [], note: 'no run' };
-    let inspection: RunInspection;
     try {
-      inspection = await this.inspectionOf(dir);
+      return { ...base, ...(await this.source.queries.ask({ kind: 'cell', dir, level, code, limit })) };
     } catch {
       return { ...base, count: this.codebook?.counts[level]?.[code] ?? 0, titles: [], note: 'titles come with semantic_ids.jsonl, at the end of the run' };
     }
-    const { prefixes, titles, ids } = inspection.index;
-    if (level >= prefixes.levels) return { ...base, count: 0, titles: [], note: 'no such level' };
-    let count = 0;
-    const shown: string[] = [];
-    for (let i = 0; i < prefixes.items; i++) {
-      if (prefixes.codeAt(i, level) !== code) continue;
-      count++;
-      if (shown.length < limit) shown.push(shortTitle(titles[i]) ?? ids[i]);
-    }
-    return { ...base, count, titles: shown, note: inspection.catalogProblem ? `no titles: ${inspection.catalogProblem}` : null };
   }
 }
 
@@ -277,10 +254,4 @@ function runLabel(h: RunHistory, s: RunSummary | null): string {
   const variant = s?.variant ?? h.started?.variant ?? null;
   const seed = s?.seed ?? h.started?.seed;
   return [experiment, variant, seed !== undefined ? `seed ${seed}` : null].filter(Boolean).join(' · ') || path.basename(h.dir);
-}
-
-function shortTitle(title: string | null): string | null {
-  if (title === null) return null;
-  const t = displayTitle(title);
-  return t.length > 120 ? `${t.slice(0, 119)}…` : t;
 }

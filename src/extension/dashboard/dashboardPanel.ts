@@ -50,6 +50,7 @@ export class DashboardPanel implements vscode.Disposable {
       summary: async (dir) => (await ctx.runs.get(dir))?.summary ?? null,
       events: (dir) => ctx.runs.events(dir),
       isLive: (dir) => manager.active.some((t) => t.runDir === dir),
+      queries: ctx.queries,
     });
     this.current = this.model.state();
     this.subscriptions = [

@@ -1,15 +1,12 @@
 /**
  * The dashboard's reads of a run directory beyond summary and events: a half-written
- * last line of metrics.jsonl, example pairs from pairs.tsv, item titles from the
- * run's catalog, and the sweep's comparison.json. Each read fails soft: a missing or
- * broken file becomes a note, never an exception. No vscode import.
+ * last line of metrics.jsonl, example pairs from pairs.tsv (their titles come from the
+ * engine, which reads the catalog), and the sweep's comparison.json. Each read fails
+ * soft: a missing or broken file becomes a note, never an exception. No vscode import.
  */
 import { createReadStream, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
-import { loadExperiment } from '../../engine/config';
-import { loadCatalog } from '../../engine/data/catalog';
-import { DEFAULT_TITLE_FIELDS, displayTitle } from '../../engine/diagnostics/inspect';
 import { RUN_FILES } from '../../protocol';
 import type { ComparisonVariant, ComparisonView, PairExample } from '../../protocol';
 
@@ -40,34 +37,14 @@ export async function partialLastLine(dir: string): Promise<PartialLine | null> 
   return { line: lines, bytes: data.length - lastNewline - 1 };
 }
 
-/** catalog id -> display title, from the run's config.yaml and catalog; the reason when unreadable. */
-export async function runTitles(dir: string): Promise<{ titles: Map<string, string>; problem: string | null }> {
-  try {
-    const config = await loadExperiment(path.join(dir, RUN_FILES.config), [], { checkFiles: false });
-    const catalog = await loadCatalog(config.data.items, config.data.id_field);
-    const titles = new Map<string, string>();
-    for (const item of catalog.items) {
-      for (const f of DEFAULT_TITLE_FIELDS) {
-        const v = item.fields[f];
-        if ((typeof v === 'string' && v.trim() !== '') || typeof v === 'number') {
-          titles.set(item.id, displayTitle(String(v)));
-          break;
-        }
-      }
-    }
-    return { titles, problem: null };
-  } catch (err) {
-    return { titles: new Map(), problem: err instanceof Error ? err.message : String(err) };
-  }
-}
-
 /**
  * The `count` highest-scoring kept pairs and the `count` lowest (just above the
- * threshold) from pairs.tsv, in one streaming pass; null when the run has no pairs.
+ * threshold) from pairs.tsv, in one streaming pass, titled by `titlesOf` (catalog id
+ * -> title, asked once for the kept pairs); null when the run has no pairs.
  */
 export async function pairExamples(
   dir: string,
-  titles: ReadonlyMap<string, string>,
+  titlesOf: (ids: string[]) => Promise<ReadonlyMap<string, string>>,
   count = 6,
 ): Promise<{ strongest: PairExample[]; weakest: PairExample[] } | null> {
   const file = path.join(dir, 'pairs.tsv');
@@ -88,11 +65,15 @@ export async function pairExamples(
     const [a, b, k11, score] = line.split('\t');
     const s = Number(score);
     if (b === undefined || !Number.isFinite(s)) continue;
-    const pair: PairExample = { a, b, aTitle: titles.get(a) ?? null, bTitle: titles.get(b) ?? null, count: Number(k11), score: s };
+    const pair: PairExample = { a, b, aTitle: null, bTitle: null, count: Number(k11), score: s };
     keep(strongest, pair, count, (p, q) => q.score - p.score);
     keep(weakest, pair, count, (p, q) => p.score - q.score);
   }
-  return { strongest, weakest };
+  const kept = [...strongest, ...weakest];
+  if (kept.length === 0) return { strongest, weakest };
+  const titles = await titlesOf([...new Set(kept.flatMap((p) => [p.a, p.b]))]);
+  const titled = (p: PairExample): PairExample => ({ ...p, aTitle: titles.get(p.a) ?? null, bTitle: titles.get(p.b) ?? null });
+  return { strongest: strongest.map(titled), weakest: weakest.map(titled) };
 }
 
 /** Keeps the `count` best under `order` (small lists: insertion is enough). */

@@ -1,16 +1,15 @@
 /**
  * The Semantic-ID Explorer's host side: one webview panel over one run's IDs and
- * catalog (ExplorerModel), answering the webview's requests for tree children,
- * searches and items. Opened by "Inspect Item by Semantic ID" (the explorer variant),
- * the runs view and heatmap clicks; restored after a window reload by its serializer.
+ * catalog. The host holds neither: it relays the webview's requests for tree children,
+ * searches and items to the engine's run-query process (ctx.queries) and posts the
+ * answers back. Opened by "Inspect Item by Semantic ID" (the explorer variant), the
+ * runs view and heatmap clicks; restored after a window reload by its serializer.
  */
 import * as vscode from 'vscode';
-import type { CodePattern, ExplorerToHost, ExplorerViewState, HostToExplorer } from '../../protocol';
+import type { CodePattern, ExplorerRunInfo, ExplorerToHost, ExplorerViewState, HostToExplorer } from '../../protocol';
 import { isExplorerToHost, isExplorerViewState } from '../../protocol';
 import type { Ctx } from '../ctx';
 import { webviewHtml, webviewRoots } from '../dashboard/dashboardHtml';
-import { RunInspectionCache } from './runIndex';
-import { ExplorerModel } from './explorerModel';
 
 export const EXPLORER_VIEW_TYPE = 'semid.explorer';
 
@@ -23,8 +22,8 @@ export interface ExplorerRendered {
 export class ExplorerPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private subscriptions: vscode.Disposable[] = [];
-  private readonly cache = new RunInspectionCache();
-  private model: ExplorerModel | null = null;
+  /** The run shown, once the engine has loaded it. */
+  private run: ExplorerRunInfo | null = null;
   private dir: string | null = null;
   private reveal: CodePattern | null = null;
   private query: string | null = null;
@@ -49,14 +48,16 @@ export class ExplorerPanel implements vscode.Disposable {
     this.ensurePanel();
     this.reveal = reveal;
     this.query = query;
-    if (dir !== this.dir || !this.model) {
+    if (dir !== this.dir || !this.run) {
       this.dir = dir;
-      this.model = null;
+      this.run = null;
       this.post({ kind: 'run', run: null, message: 'Loading the run’s IDs and catalog…', reveal: null });
       try {
-        const inspection = await this.cache.get(dir);
-        this.model = new ExplorerModel(inspection, (await this.ctx.runs.get(dir))?.summary.codebook_size ?? null);
+        const run = await this.ctx.queries.ask({ kind: 'open', dir });
+        if (this.dir !== dir) return; // another run was asked for meanwhile
+        this.run = run;
       } catch (err) {
+        if (this.dir !== dir) return;
         this.post({ kind: 'run', run: null, message: `Cannot open ${dir}: ${err instanceof Error ? err.message : String(err)} (the run writes semantic_ids.jsonl when it completes).`, reveal: null });
         return;
       }
@@ -71,8 +72,8 @@ export class ExplorerPanel implements vscode.Disposable {
   }
 
   private sendRun(): void {
-    if (!this.model || !this.ready) return;
-    this.post({ kind: 'run', run: this.model.info, message: null, reveal: this.reveal });
+    if (!this.run || !this.ready) return;
+    this.post({ kind: 'run', run: this.run, message: null, reveal: this.reveal });
     if (this.query) this.post({ kind: 'query', query: this.query });
   }
 
@@ -110,25 +111,34 @@ export class ExplorerPanel implements vscode.Disposable {
   }
 
   private async onMessage(m: ExplorerToHost): Promise<void> {
-    const model = this.model;
+    const dir = this.run ? this.dir : null;
+    // An answer for a run no longer shown is dropped.
+    const stillShown = () => dir !== null && this.dir === dir && this.run !== null;
     switch (m.kind) {
       case 'ready':
         this.ready = true;
-        if (model) this.sendRun();
+        if (this.run) this.sendRun();
         else if (m.view?.dir) await this.show(m.view.dir, null, m.view.query || null);
         break;
-      case 'children':
-        if (model) this.post({ kind: 'children', prefix: m.prefix, ...model.children(m.prefix) });
+      case 'children': {
+        if (dir === null) break;
+        const answer = await this.ctx.queries.ask({ kind: 'children', dir, prefix: m.prefix });
+        if (stillShown()) this.post({ kind: 'children', prefix: m.prefix, ...answer });
         break;
-      case 'search':
-        if (model) this.post({ kind: 'search', requestId: m.requestId, query: m.query, ...model.search(m.query) });
+      }
+      case 'search': {
+        if (dir === null) break;
+        const answer = await this.ctx.queries.ask({ kind: 'search', dir, query: m.query });
+        if (stillShown()) this.post({ kind: 'search', requestId: m.requestId, query: m.query, ...answer });
         break;
+      }
       case 'item':
-        if (!model) break;
+        if (dir === null) break;
         try {
-          this.post({ kind: 'item', view: model.item(m.id), error: null });
+          const view = await this.ctx.queries.ask({ kind: 'item', dir, id: m.id });
+          if (stillShown()) this.post({ kind: 'item', view, error: null });
         } catch (err) {
-          this.post({ kind: 'item', view: null, error: err instanceof Error ? err.message : String(err) });
+          if (stillShown()) this.post({ kind: 'item', view: null, error: err instanceof Error ? err.message : String(err) });
         }
         break;
       case 'pickRun': {

@@ -1,27 +1,19 @@
 /**
- * The explorer's answers over one run's IDs and catalog, in the host: children of a
+ * The explorer's answers over one run's IDs and catalog, in the engine's query process: children of a
  * prefix (the tree, one level at a time), searches (by prefix `12-4` / `12/4` /
  * `<a_12><b_4>`, by pattern `*-4` for one code at a deeper level, by item id or title
- * text) and one item's view. The webview only ever holds what it shows, so a
- * million items stay fluent. No vscode import.
+ * text) and one item's view. The host relays them; the webview only ever holds what
+ * it shows, so a million items stay fluent.
  */
-import type { CodePattern, ExplorerItem, ExplorerItemView, ExplorerNode, ExplorerRunInfo } from '../../protocol';
-import { displayTitle, inspectItem } from '../../engine/diagnostics/inspect';
-import { parsePrefix } from '../../protocol';
-import type { RunInspection } from './runIndex';
 import * as path from 'node:path';
+import type { CodePattern, ExplorerItem, ExplorerItemView, ExplorerRunInfo, RunCell, RunChildren, RunSearch, RunUsage } from '../../protocol';
+import { parsePrefix } from '../../protocol';
+import { displayTitle, inspectItem } from '../diagnostics/inspect';
+import type { RunInspection } from './runInspection';
 
 export const SEARCH_LIMIT = 200;
 /** Items listed under one full code tuple before "more". */
 export const LEAF_LIMIT = 500;
-
-export interface SearchAnswer {
-  mode: 'prefix' | 'pattern' | 'text' | 'error';
-  prefix: number[] | null;
-  total: number;
-  items: ExplorerItem[];
-  error: string | null;
-}
 
 export class ExplorerModel {
   private lowerTitles: string[] | null = null;
@@ -51,7 +43,7 @@ export class ExplorerModel {
   }
 
   /** The next codes under `prefix`; under a full L-code tuple, its items (told apart by the digit). */
-  children(prefix: readonly number[]): { nodes: ExplorerNode[]; items: ExplorerItem[]; total: number } {
+  children(prefix: readonly number[]): RunChildren {
     const { prefixes } = this.run.index;
     if (prefix.length >= prefixes.levels) {
       const all = prefixes.itemsWithPrefix(prefix.slice(0, prefixes.levels));
@@ -76,7 +68,7 @@ export class ExplorerModel {
     return { total, items };
   }
 
-  search(query: string): SearchAnswer {
+  search(query: string): RunSearch {
     const q = query.trim();
     if (q === '') return { mode: 'text', prefix: null, total: 0, items: [], error: null };
     const { prefixes, positionOf } = this.run.index;
@@ -143,6 +135,36 @@ export class ExplorerModel {
     };
   }
 
+  /** The items behind heatmap cell (level, code): how many, and the first `limit` titles (ids where untitled). */
+  cell(level: number, code: number, limit: number): RunCell {
+    const { prefixes, titles, ids } = this.run.index;
+    if (level >= prefixes.levels) return { count: 0, titles: [], note: 'no such level' };
+    let count = 0;
+    const shown: string[] = [];
+    for (let i = 0; i < prefixes.items; i++) {
+      if (prefixes.codeAt(i, level) !== code) continue;
+      count++;
+      if (shown.length < limit) {
+        const t = titles[i];
+        shown.push(t === null ? ids[i] : clip(displayTitle(t), 120));
+      }
+    }
+    return { count, titles: shown, note: this.run.catalogProblem ? `no titles: ${this.run.catalogProblem}` : null };
+  }
+
+  /** Items per code and level, counted from the final IDs (`sizes`: codes per level). */
+  usage(sizes: readonly number[]): RunUsage {
+    const { prefixes } = this.run.index;
+    const counts = sizes.map((k) => new Array<number>(k).fill(0));
+    for (let i = 0; i < prefixes.items; i++) {
+      for (let l = 0; l < Math.min(prefixes.levels, counts.length); l++) {
+        const c = prefixes.codeAt(i, l);
+        if (c < counts[l].length) counts[l][c]++;
+      }
+    }
+    return { counts, items: prefixes.items };
+  }
+
   private describe(i: number): ExplorerItem {
     const { ids, titles, prefixes } = this.run.index;
     const t = titles[i];
@@ -150,8 +172,8 @@ export class ExplorerModel {
   }
 }
 
-function clip(text: string): string {
-  return text.length > 200 ? `${text.slice(0, 199)}…` : text;
+function clip(text: string, max = 200): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 function fieldText(value: unknown): string {
