@@ -170,7 +170,7 @@ export type DashboardToHost =
   | { kind: 'openExplorer'; level: number; code: number }
   | { kind: 'exportPng'; name: string; dataUrl: string }
   | { kind: 'exportCsv' }
-  /** After each render: what is on screen (lets the host, and its tests, confirm delivery). */
+  /** After each render, in test sessions only (ExtensionMode.Test): what is on screen, for the extension tests. */
   | { kind: 'rendered'; dir: string | null; status: string | null; step: number | null; curves: number; points: number; heatmapCells: number };
 
 /** Runtime check of a message from the webview (it crosses a trust boundary). */

@@ -70,7 +70,7 @@ export type ExplorerToHost =
   | { kind: 'search'; requestId: number; query: string }
   | { kind: 'item'; id: string }
   | { kind: 'pickRun' }
-  /** After each render, for the host's tests: rows shown, the selected item, the last search's total. */
+  /** After each render, in test sessions only (ExtensionMode.Test): rows shown, the selected item, the last search's total. */
   | { kind: 'rendered'; rows: number; selected: string | null; searchTotal: number | null };
 
 export function isExplorerToHost(value: unknown): value is ExplorerToHost {

@@ -198,7 +198,8 @@ export interface WebviewPage {
 
 /**
  * A page running `dist/webview/<bundle>.js` in `theme`; `onMessage` is the host:
- * it gets each posted message and may answer through `send`.
+ * it gets each posted message and may answer through `send`. `testSession` marks the
+ * page as the extension does under ExtensionMode.Test (the webview then reports `rendered`).
  */
 export async function openWebview(
   browser: Browser,
@@ -206,6 +207,7 @@ export async function openWebview(
   theme: Theme,
   onMessage: (m: unknown, send: (reply: unknown) => Promise<void>) => Promise<void> | void,
   viewport = { width: 1280, height: 900 },
+  testSession = true,
 ): Promise<WebviewPage> {
   const page = await browser.newPage({ viewport });
   const errors: string[] = [];
@@ -243,7 +245,7 @@ export async function openWebview(
   let saved;
   window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__toHost(JSON.parse(JSON.stringify(m))), getState: () => saved, setState: (s) => { saved = s; } });
 </script></head>
-<body class="vscode-${theme}"><main id="app"></main><script src="file://${dist}/${bundle}.js"></script></body></html>`;
+<body class="vscode-${theme}"${testSession ? ' data-test-session="true"' : ''}><main id="app"></main><script src="file://${dist}/${bundle}.js"></script></body></html>`;
   const file = path.join(dist, `.test-${bundle}-${theme}-${process.pid}.html`);
   writeFileSync(file, html);
   await page.goto(`file://${file}`);

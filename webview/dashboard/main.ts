@@ -38,6 +38,8 @@ let state: DashboardState = { run: null, message: 'Loading…', curves: [], code
 let requestId = 0;
 
 const post = (m: DashboardToHost): void => vscode.postMessage(m);
+/** The host marks test sessions (ExtensionMode.Test): only they get `rendered` reports. */
+const testSession = document.body.dataset.testSession === 'true';
 const saveView = (): void => vscode.setState({ view });
 
 const app = document.getElementById('app') as HTMLElement;
@@ -159,6 +161,7 @@ function renderLatest(): void {
 }
 
 function reportRendered(): void {
+  if (!testSession) return;
   const run = state.run;
   const stats = curves.stats;
   post({

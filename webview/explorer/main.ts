@@ -27,6 +27,8 @@ const vscode = acquireVsCodeApi();
 const saved = (vscode.getState() as { view?: ExplorerViewState } | undefined)?.view ?? null;
 const view: ExplorerViewState = saved ?? { dir: null, expanded: [], query: '', selected: null };
 const post = (m: ExplorerToHost): void => vscode.postMessage(m);
+/** The host marks test sessions (ExtensionMode.Test): only they get `rendered` reports. */
+const testSession = document.body.dataset.testSession === 'true';
 const save = (): void => vscode.setState({ view });
 
 let run: ExplorerRunInfo | null = null;
@@ -230,6 +232,7 @@ function renderDetail(v: ExplorerItemView | null, error: string | null): void {
 }
 
 function report(): void {
+  if (!testSession) return;
   post({ kind: 'rendered', rows: treeList.size + resultList.size, selected: view.selected, searchTotal: lastSearch?.total ?? null });
 }
 

@@ -10,7 +10,11 @@ export function webviewRoots(extensionUri: vscode.Uri): vscode.Uri[] {
 }
 
 /** The page of bundle `dist/webview/<bundle>.js` with its `<bundle>.css` (esbuild's) and media/<bundle>.css. */
-export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, bundle: string, title: string): string {
+/**
+ * `testSession` (ExtensionMode.Test only) marks the body with data-test-session: only
+ * then does a webview post its `rendered` reports, which exist for the extension tests.
+ */
+export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, bundle: string, title: string, testSession: boolean): string {
   const nonce = randomBytes(16).toString('base64');
   const uri = (...parts: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...parts)).toString();
   const csp = [
@@ -30,13 +34,13 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, b
 <link rel="stylesheet" href="${uri('media', `${bundle}.css`)}">
 <title>${title}</title>
 </head>
-<body>
+<body${testSession ? ' data-test-session="true"' : ''}>
 <main id="app"><p class="placeholder">Loading…</p></main>
 <script nonce="${nonce}" src="${uri('dist', 'webview', `${bundle}.js`)}"></script>
 </body>
 </html>`;
 }
 
-export function dashboardHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-  return webviewHtml(webview, extensionUri, 'dashboard', 'Training Dashboard');
+export function dashboardHtml(webview: vscode.Webview, extensionUri: vscode.Uri, testSession: boolean): string {
+  return webviewHtml(webview, extensionUri, 'dashboard', 'Training Dashboard', testSession);
 }

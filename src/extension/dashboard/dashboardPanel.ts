@@ -126,7 +126,7 @@ export class DashboardPanel implements vscode.Disposable {
     const extensionUri = this.ctx.extension.extensionUri;
     panel.webview.options = { enableScripts: true, localResourceRoots: webviewRoots(extensionUri) };
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'dashboard.svg');
-    panel.webview.html = dashboardHtml(panel.webview, extensionUri);
+    panel.webview.html = dashboardHtml(panel.webview, extensionUri, this.ctx.isTest);
     this.panelSubscriptions = [
       panel.webview.onDidReceiveMessage((message: unknown) => {
         if (isDashboardToHost(message)) this.safely(this.onMessage(message));
@@ -186,6 +186,8 @@ export class DashboardPanel implements vscode.Disposable {
         await this.exportCsv();
         break;
       case 'rendered':
+        // Only a test session's webview reports (webviewHtml); anything else is ignored.
+        if (!this.ctx.isTest) break;
         this.rendered = {
           dir: message.dir,
           status: message.status,

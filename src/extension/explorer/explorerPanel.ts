@@ -94,7 +94,7 @@ export class ExplorerPanel implements vscode.Disposable {
     this.ready = false;
     panel.webview.options = { enableScripts: true, localResourceRoots: webviewRoots(extensionUri) };
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'dashboard.svg');
-    panel.webview.html = webviewHtml(panel.webview, extensionUri, 'explorer', 'Semantic-ID Explorer');
+    panel.webview.html = webviewHtml(panel.webview, extensionUri, 'explorer', 'Semantic-ID Explorer', this.ctx.isTest);
     this.subscriptions = [
       panel.webview.onDidReceiveMessage((m: unknown) => {
         if (isExplorerToHost(m)) void this.onMessage(m).catch((e: unknown) => this.ctx.log.warn(`explorer: ${e instanceof Error ? e.message : String(e)}`));
@@ -147,6 +147,8 @@ export class ExplorerPanel implements vscode.Disposable {
         break;
       }
       case 'rendered':
+        // Only a test session's webview reports (webviewHtml); anything else is ignored.
+        if (!this.ctx.isTest) break;
         this.rendered = { rows: m.rows, selected: m.selected, searchTotal: m.searchTotal };
         break;
     }
