@@ -65,7 +65,13 @@ export class RunQueryClient implements RunQuerier {
     const env: NodeJS.ProcessEnv = { ...process.env };
     // Inside VS Code, process.execPath is the Electron binary: it must run as plain Node.
     if (!nodePath) env.ELECTRON_RUN_AS_NODE = '1';
-    const child = fork(enginePath, ['query'], { env, execPath: nodePath || undefined, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const child = fork(enginePath, ['query'], {
+      env,
+      execPath: nodePath || undefined,
+      // Not the host's flags (an extension host under a debugger has --inspect ones).
+      execArgv: [],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
     this.child = child;
     this.stderrTail = '';
     child.stderr?.on('data', (chunk: Buffer) => (this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-2000)));
