@@ -47,7 +47,7 @@ export function activate(context: vscode.ExtensionContext): SemanticIdsApi | und
     ),
   );
   // Experiment files: diagnostics, completion, hovers, CodeLens (experiments/).
-  const experiments = c.track(registerExperimentFeatures(c.runs, c.log, (message) => void c.notifications.warning(message)));
+  const experiments = c.track(registerExperimentFeatures(c.runs, c.log, (message) => void c.notifications.warning(message), path.join(context.extensionPath, 'schemas', 'experiment.schema.json')));
   const status = c.track(new StatusDisplay(manager, experiments.hasExperiments, experiments.onDidChangeFiles));
   const dashboard = c.track(
     new DashboardPanel(

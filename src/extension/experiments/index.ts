@@ -9,9 +9,11 @@ import type { RunStore } from '../runs/runStore';
 import { ExperimentCompletionProvider } from './completionProvider';
 import { ExperimentDiagnostics } from './diagnostics';
 import { ExperimentFiles } from './experimentFiles';
-import { isExperimentDocument, PATTERNS_SETTING, readPatterns } from './experimentPatterns';
+import { BUILT_IN_PATTERNS } from './experimentGlobs';
+import { isExperimentDocument, isExperimentPath, PATTERNS_SETTING, readPatterns } from './experimentPatterns';
 import { ExperimentHoverProvider } from './hoverProvider';
 import { TrainCodeLensProvider } from './trainCodeLens';
+import { contributeSchema, missedByYamlValidation } from './yamlExtension';
 
 /** Experiment files are YAML on disk; the patterns decide which (experimentPatterns.ts). */
 const SELECTOR: vscode.DocumentSelector = [{ scheme: 'file', language: 'yaml' }];
@@ -32,6 +34,8 @@ export function registerExperimentFeatures(
   runs: RunStore,
   log: vscode.LogOutputChannel,
   warn: (message: string) => void,
+  /** schemas/experiment.schema.json, for the YAML extension's contributor API. */
+  schemaFile: string,
 ): ExperimentFeatures {
   const reportPattern = (message: string): void => {
     log.warn(message);
@@ -55,12 +59,26 @@ export function registerExperimentFeatures(
     if (isExperiment(document)) files.track(document.uri.fsPath, document.getText());
   };
 
+  /**
+   * Files that are experiments only through the user's patterns get the schema from
+   * Red Hat's YAML extension too (its contributor API; yamlValidation names fixed globs).
+   */
+  const experimentByUserPattern = (fsPath: string): boolean => missedByYamlValidation(fsPath) && isExperimentPath(patterns, fsPath);
+  const offerSchema = (): void => {
+    if (patterns.compiled.length <= BUILT_IN_PATTERNS.length) return;
+    void contributeSchema(schemaFile, experimentByUserPattern, log).then((took) => {
+      // Who reports unknown keys changed for those files.
+      if (took) for (const document of vscode.workspace.textDocuments) opened(document);
+    });
+  };
+
   const disposables: vscode.Disposable[] = [
     files,
     files.onDidChange(publish),
     // Installing or removing Red Hat's YAML extension changes who reports unknown keys.
     vscode.extensions.onDidChange(() => {
       for (const document of vscode.workspace.textDocuments) opened(document);
+      offerSchema();
     }),
     diagnostics,
     codeLens,
@@ -78,11 +96,13 @@ export function registerExperimentFeatures(
       patterns = readPatterns(reportPattern);
       files.setPatterns(patterns);
       for (const document of vscode.workspace.textDocuments) opened(document);
+      offerSchema();
       codeLens.refresh();
     }),
   ];
   for (const document of vscode.workspace.textDocuments) opened(document);
   publish();
+  offerSchema();
 
   const registration = vscode.Disposable.from(...disposables);
   return {
