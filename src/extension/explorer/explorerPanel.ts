@@ -128,8 +128,14 @@ export class ExplorerPanel implements vscode.Disposable {
       }
       case 'search': {
         if (dir === null) break;
-        const answer = await this.ctx.queries.ask({ kind: 'search', dir, query: m.query });
-        if (stillShown()) this.post({ kind: 'search', requestId: m.requestId, query: m.query, ...answer });
+        try {
+          const answer = await this.ctx.queries.ask({ kind: 'search', dir, query: m.query });
+          if (stillShown()) this.post({ kind: 'search', requestId: m.requestId, query: m.query, ...answer });
+        } catch (err) {
+          // The query process failed (it restarts on the next query): say so where the results go.
+          const error = `the engine could not search: ${err instanceof Error ? err.message : String(err)}`;
+          if (stillShown()) this.post({ kind: 'search', requestId: m.requestId, query: m.query, mode: 'error', prefix: null, total: 0, items: [], error });
+        }
         break;
       }
       case 'item':
