@@ -8,6 +8,10 @@ export const RUN_FILES = {
   summary: 'summary.json',
   metrics: 'metrics.jsonl',
   semanticIds: 'semantic_ids.jsonl',
+  /** Kept pairs, one a line after PAIRS_TSV_HEADER (collaborative runs only). */
+  pairs: 'pairs.tsv',
+  /** The pairs' counts and score histogram, as in the `pairs` event. */
+  pairsSummary: 'pairs.json',
   model: 'model',
   checkpoint: 'checkpoint',
   log: 'engine.log',
@@ -16,5 +20,7 @@ export const RUN_FILES = {
   /** The writing process's liveness (protocol/liveness.ts; written by engine/run/heartbeat.ts). */
   heartbeat: 'heartbeat.json',
 } as const;
+
+export const PAIRS_TSV_HEADER = 'a_id\tb_id\tk11\tscore';
 
 export const COMPARISON_FILES = { json: 'comparison.json', markdown: 'comparison.md' } as const;

@@ -6,9 +6,11 @@
  * comes back on the next query. Needs `npm run build` (dist/cli.js).
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { RunQueries } from '../../src/engine/query/runQueries';
+import { pairExamples } from '../../src/extension/dashboard/runFiles';
 import { RunQueryClient } from '../../src/extension/engine/runQueryClient';
 import { CLI } from '../support/cli';
 import { copyFixtures, runDirs } from '../support/webviewHarness';
@@ -72,6 +74,18 @@ describe('run queries through the engine process', { skip: existsSync(CLI) ? fal
     const titles = await queries.ask({ kind: 'titles', dir: killed, ids: [...someIds, 'no-such-item'] });
     assert.equal(titles.problem, null);
     assert.deepEqual(titles.titles.map(([id]) => id), someIds, 'titles for the catalog ids, none for an unknown one');
+  });
+
+  it('pair examples from pairs.tsv get their titles from the engine; a file without the header gives none', async () => {
+    const queries = client();
+    const titlesOf = async (ids: string[]) => new Map((await queries.ask({ kind: 'titles', dir, ids })).titles);
+    const examples = await pairExamples(dir, titlesOf);
+    assert.ok(examples && examples.strongest.length > 0 && examples.weakest.length > 0);
+    assert.ok(examples.strongest[0].score >= examples.weakest[0].score);
+    assert.ok(examples.strongest.every((p) => p.aTitle !== null && p.bTitle !== null), 'every kept pair is titled from the catalog');
+    const tsv = path.join(dir, 'pairs.tsv');
+    writeFileSync(tsv, readFileSync(tsv, 'utf8').split('\n').slice(1).join('\n'));
+    assert.equal(await pairExamples(dir, titlesOf), null);
   });
 
   it('ends when quiet, starts again on the next query, and a closed client refuses', async () => {

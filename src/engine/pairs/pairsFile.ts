@@ -8,11 +8,11 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { MinedPairs } from './minePairs';
-import type { PairsEvent } from '../../protocol';
+import { PAIRS_TSV_HEADER, RUN_FILES, type PairsEvent } from '../../protocol';
 
-export const PAIRS_TSV = 'pairs.tsv';
-export const PAIRS_JSON = 'pairs.json';
-export const PAIRS_TSV_HEADER = 'a_id\tb_id\tk11\tscore';
+export { PAIRS_TSV_HEADER };
+export const PAIRS_TSV = RUN_FILES.pairs;
+export const PAIRS_JSON = RUN_FILES.pairsSummary;
 
 /** pairs.json: the `pairs` event's statistics, the same fields under the same names. */
 export type PairsFileSummary = Omit<PairsEvent, 'type' | 'time' | 'step'>;

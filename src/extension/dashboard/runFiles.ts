@@ -7,7 +7,7 @@
 import { createReadStream, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
-import { RUN_FILES } from '../../protocol';
+import { COMPARISON_FILES, PAIRS_TSV_HEADER, RUN_FILES } from '../../protocol';
 import type { ComparisonVariant, ComparisonView, PairExample } from '../../protocol';
 
 /** A line at the end of metrics.jsonl without its newline (a run killed mid-write). */
@@ -47,7 +47,7 @@ export async function pairExamples(
   titlesOf: (ids: string[]) => Promise<ReadonlyMap<string, string>>,
   count = 6,
 ): Promise<{ strongest: PairExample[]; weakest: PairExample[] } | null> {
-  const file = path.join(dir, 'pairs.tsv');
+  const file = path.join(dir, RUN_FILES.pairs);
   try {
     await fsp.access(file);
   } catch {
@@ -60,7 +60,9 @@ export async function pairExamples(
   for await (const line of lines) {
     if (first) {
       first = false;
-      continue; // header
+      // Not a pairs file as the engine writes it: no examples rather than misread columns.
+      if (line.replace(/\r$/, '') !== PAIRS_TSV_HEADER) return null;
+      continue;
     }
     const [a, b, k11, score] = line.split('\t');
     const s = Number(score);
@@ -92,7 +94,7 @@ interface RawStat {
 
 /** comparison.json of the sweep the run belongs to (its parent folder), or null. */
 export async function readComparison(runDir: string): Promise<ComparisonView | null> {
-  const file = path.join(path.dirname(runDir), 'comparison.json');
+  const file = path.join(path.dirname(runDir), COMPARISON_FILES.json);
   let entries: unknown;
   try {
     entries = JSON.parse(await fsp.readFile(file, 'utf8'));
