@@ -5,13 +5,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { EngineEvent } from '../../src/protocol';
-import { effectiveStatus, pidAlive, STALE_AFTER_MS } from '../../src/protocol/liveness';
+import { effectiveStatus, parseHeartbeat, pidAlive, STALE_AFTER_MS } from '../../src/protocol/liveness';
 import type { Heartbeat } from '../../src/protocol';
 import { RunLock, LOCK_FILE } from '../../src/engine/run/runLock';
 import { RunRefusedError } from '../../src/engine/run/runRefused';
 import { HeartbeatWriter } from '../../src/engine/run/heartbeat';
 import { readHeartbeat } from '../../src/engine/run/liveness';
-import { consistentSeries, appendToSeries } from '../../src/protocol/metricsSeries';
+import { consistentSeries, appendToSeries, metricsSeriesOf } from '../../src/protocol/metricsSeries';
 import { configDifferences } from '../../src/engine/run/resumeCheck';
 import { loadExperiment } from '../../src/engine/config';
 import { EXAMPLE } from '../support/cli';
@@ -127,6 +127,15 @@ describe('metrics series after a resume', () => {
     assert.equal(appendToSeries(pieces, raw.slice(4)), true, 'the resume dropped something');
     assert.deepEqual(pieces, consistentSeries(raw));
   });
+
+  test('the text of a metrics.jsonl reads as the same series; blank, broken and foreign lines are skipped', () => {
+    const raw = [started(null), losses(1), losses(2), losses(3), started(1), losses(2), losses(3)];
+    const lines = raw.map((e) => JSON.stringify(e));
+    lines.splice(2, 0, '', '{"type":"not_an_event","step":9}', '{"type":"losses",');
+    const series = metricsSeriesOf(lines.join('\n') + '\n');
+    assert.deepEqual(series, consistentSeries(raw));
+    assert.deepEqual(series.filter((e) => e.type === 'losses').map((e) => e.step), [1, 2, 3]);
+  });
 });
 
 describe('resume check', () => {
@@ -218,5 +227,16 @@ describe('featurizing can be stopped', () => {
     const stopAfterThree = new Cancellation(() => ++checks > 3);
     await assert.rejects(featurizeCatalogCancellable(catalog, opts, stopAfterThree), RunStopped);
     assert.equal(checks, 4, 'stopped at the first check after the request');
+  });
+});
+
+describe('heartbeat.json as every reader parses it (src/protocol/liveness.ts)', () => {
+  test('a whole heartbeat parses; a torn, partial or mistyped one is no heartbeat', () => {
+    const beat = { pid: 42, hostname: 'h', started_at: '2026-01-01T00:00:00.000Z', time: '2026-01-01T00:00:05.000Z' };
+    assert.deepEqual(parseHeartbeat(JSON.stringify({ ...beat, extra: 1 })), beat);
+    assert.equal(parseHeartbeat(JSON.stringify(beat).slice(0, 20)), null);
+    assert.equal(parseHeartbeat(JSON.stringify({ ...beat, time: undefined })), null);
+    assert.equal(parseHeartbeat(JSON.stringify({ ...beat, pid: '42' })), null);
+    assert.equal(parseHeartbeat('null'), null);
   });
 });
