@@ -28,6 +28,9 @@ export interface RetrievalOptions {
   seed: number;
 }
 
+/** How `collab.weight` sets the collaborative term's pull (keys.ts says what each means). */
+export type CollabWeighting = 'fixed' | 'gradient';
+
 export interface ExperimentConfig {
   name: string;
   data: {
@@ -63,6 +66,7 @@ export interface ExperimentConfig {
     temperature: number;
     target: 'latent' | 'quantized';
     similarity: 'centred' | 'cosine';
+    weighting: CollabWeighting;
     pairs_per_step: number;
     pairs: {
       window: number;
@@ -114,6 +118,7 @@ export function defaultConfig(): Omit<ExperimentConfig, 'name'> {
       temperature: 0.1,
       target: 'quantized',
       similarity: 'cosine',
+      weighting: 'fixed',
       pairs_per_step: 512,
       pairs: { window: 5, min_count: 2, criterion: 'llr', threshold: null, max_per_item: null, file: null },
     },

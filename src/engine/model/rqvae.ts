@@ -104,10 +104,14 @@ export class RqVae {
     return this.shape.fuse && x.shape[1] !== this.shape.inputDim ? (this.tf.slice(x, [0, 0], [-1, this.shape.inputDim]) as Tensor2D) : x;
   }
 
-  /** Forward pass with the RQ-VAE loss; call inside tf.tidy / variableGrads. */
-  forward(x: Tensor2D, beta: number): RqVaeForward {
+  /**
+   * Forward pass with the RQ-VAE loss; call inside tf.tidy / variableGrads.
+   * `wrapLatent` may put an identity op on z (the seed method reads the gradient there).
+   */
+  forward(x: Tensor2D, beta: number, wrapLatent?: (z: Tensor2D) => Tensor2D): RqVaeForward {
     const tf = this.tf;
-    const z = this.encode(x);
+    const encoded = this.encode(x);
+    const z = wrapLatent ? wrapLatent(encoded) : encoded;
     const quantizer = quantize(tf, z, this.codebooks);
     // Straight-through: the decoder sees q's value, the encoder gets the decoder's gradient.
     const zq = tf.add(z, stopGradient(tf, tf.sub(quantizer.quantized, z))) as Tensor2D;

@@ -10,6 +10,7 @@ import { PairSampler, writePairs, type MinedPairs } from '../pairs';
 import { duplicateMasks, inBatchAccuracy, symmetricInfoNce, straightThroughQuantized } from '../method/infoNce';
 import { keptPairs } from '../pairs/readPairsFile';
 import { balanceLossFromDistances } from '../method/balanceLoss';
+import { GradientReference, probeGradient, scaleGradientTo } from '../method/gradientRatio';
 import { DeadCodeTracker, reinitDeadCodes, type DeadCodeTrackerState } from '../method/deadCodes';
 import { coherence, type CoherenceAtDepth } from '../diagnostics/codebookStats';
 import type { StepReport, TrainingSink } from './trainingSink';
@@ -27,6 +28,12 @@ export class SeedMethod {
   private sampler: PairSampler | null = null;
   private pairA: Float32Array | null = null;
   private pairB: Float32Array | null = null;
+  /** `collab.weighting: gradient`: the RQ-VAE loss's gradient norm at z (moving average). */
+  private readonly latentGradient = new GradientReference();
+  private pendingLatentNorm: Tensor | null = null;
+  private pendingCollabNorm: Tensor | null = null;
+  /** The weight the collaborative term effectively had in the last step (its gradient's scale). */
+  private effectiveWeight: number;
 
   private constructor(
     private readonly tf: TF,
@@ -40,6 +47,7 @@ export class SeedMethod {
     this.pairRandom = Random.derive(seed, 'pair-sampler');
     this.reinitRandom = Random.derive(seed, 'dead-code-reinit');
     this.tracker = new DeadCodeTracker(config.model.codebook_size, config.dead_codes.window, config.dead_codes.min_usage);
+    this.effectiveWeight = config.collab.weighting === 'gradient' ? 0 : config.collab.weight;
   }
 
   /** Mines the pairs (when the collaborative term is on) and writes them to the run directory. */
@@ -77,6 +85,48 @@ export class SeedMethod {
     return this.sampler !== null;
   }
 
+  private get gradientWeighted(): boolean {
+    return this.collabOn && this.config.collab.weighting === 'gradient';
+  }
+
+  /**
+   * Given to RqVae.forward: with `collab.weighting: gradient`, an identity on the item
+   * batch's z that reads the RQ-VAE loss's gradient norm there; otherwise z as is.
+   */
+  readonly wrapLatent = (z: Tensor2D): Tensor2D =>
+    this.gradientWeighted ? probeGradient(this.tf, z, (norm) => this.replacePending('latent', norm)) : z;
+
+  private replacePending(which: 'latent' | 'collab', norm: Tensor): void {
+    const old = which === 'latent' ? this.pendingLatentNorm : this.pendingCollabNorm;
+    old?.dispose();
+    if (which === 'latent') this.pendingLatentNorm = norm;
+    else this.pendingCollabNorm = norm;
+  }
+
+  /**
+   * After the step's backward pass: reads the gradient norms that the probes kept
+   * (gradient weighting only). The collaborative term's gradient of this step was
+   * scaled to weight x the reference from earlier steps; the reference then takes in
+   * this step's RQ-VAE gradient norm.
+   */
+  afterBackward(): void {
+    const read = (t: Tensor | null): number | null => (t ? (t.dataSync() as Float32Array)[0] : null);
+    const latent = read(this.pendingLatentNorm);
+    const collab = read(this.pendingCollabNorm);
+    this.pendingLatentNorm?.dispose();
+    this.pendingCollabNorm?.dispose();
+    this.pendingLatentNorm = this.pendingCollabNorm = null;
+    if (!this.gradientWeighted) return;
+    const target = this.collabGradientTarget();
+    this.effectiveWeight = collab && collab > 0 ? target / collab : 0;
+    if (latent !== null) this.latentGradient.record(latent);
+  }
+
+  /** Norm the collaborative gradient is scaled to this step: weight x the reference (0 before the first measurement). */
+  private collabGradientTarget(): number {
+    return this.config.collab.weight * (this.latentGradient.current ?? 0);
+  }
+
   private get balanceOn(): boolean {
     return this.config.balance.weight > 0;
   }
@@ -105,12 +155,19 @@ export class SeedMethod {
       const zb = this.model.encode(tf.tensor2d(this.pairB, [rows, dim]));
       const side = (z: Tensor2D): Tensor2D =>
         this.config.collab.target === 'latent' ? z : straightThroughQuantized(tf, z, quantize(tf, z, this.model.codebooks).quantized);
-      const [sa, sb] = [side(za), side(zb)];
+      let [sa, sb] = [side(za), side(zb)];
+      if (this.gradientWeighted) {
+        // One op over both sides, so their gradient is scaled as one (its Frobenius norm).
+        const both = scaleGradientTo(tf, tf.concat([sa, sb], 0) as Tensor2D, this.collabGradientTarget(), (norm) => this.replacePending('collab', norm));
+        sa = tf.slice(both, [0, 0], [rows, -1]) as Tensor2D;
+        sb = tf.slice(both, [rows, 0], [rows, -1]) as Tensor2D;
+      }
       // A batch repeats popular items: their other copies are not negatives.
       const options = { centred: this.config.collab.similarity === 'centred', duplicates: duplicateMasks(tf, a, b) ?? undefined };
       const collab = symmetricInfoNce(tf, sa, sb, this.config.collab.temperature, options).reshape([1]);
       report.push(collab, inBatchAccuracy(tf, sa, sb, options));
-      total = tf.add(total, tf.mul(collab, this.config.collab.weight)) as Tensor1D;
+      // With gradient weighting the scale op sets the pull; the factor here would be normalised away.
+      total = tf.add(total, this.gradientWeighted ? collab : tf.mul(collab, this.config.collab.weight)) as Tensor1D;
     }
     if (this.balanceOn) {
       const perLevel = fwd.quantizer.levels.map((level, l) =>
@@ -137,7 +194,7 @@ export class SeedMethod {
   /** The weighted contribution of the extra terms to the total loss. */
   weightedExtra(collab: number | null, balance: number[] | null): number {
     let extra = 0;
-    if (collab !== null) extra += this.config.collab.weight * collab;
+    if (collab !== null) extra += this.effectiveWeight * collab;
     if (balance !== null && balance.length) extra += (this.config.balance.weight * balance.reduce((s, v) => s + v, 0)) / balance.length;
     return extra;
   }
@@ -173,13 +230,19 @@ export class SeedMethod {
   }
 
   getState(): Record<string, unknown> {
-    return { tracker: this.tracker.getState(), pairRandom: this.pairRandom.getState(), reinitRandom: this.reinitRandom.getState() };
+    return {
+      tracker: this.tracker.getState(),
+      pairRandom: this.pairRandom.getState(),
+      reinitRandom: this.reinitRandom.getState(),
+      latentGradient: this.latentGradient.getState(),
+    };
   }
 
   setState(state: Record<string, unknown>): void {
     if (state.tracker) this.tracker.setState(state.tracker as DeadCodeTrackerState);
     if (Array.isArray(state.pairRandom)) this.pairRandom.setState(state.pairRandom as number[]);
     if (Array.isArray(state.reinitRandom)) this.reinitRandom.setState(state.reinitRandom as number[]);
+    this.latentGradient.setState(state.latentGradient);
   }
 }
 

@@ -272,7 +272,7 @@ function trainStep(input: TrainingInput, model: RqVae, optimizer: Optimizer, met
   tf.tidy(() => {
     const x = tf.tensor2d(batch, [rows, input.features.dim]);
     const { grads } = tf.variableGrads(() => {
-      const fwd = model.forward(x, beta);
+      const fwd = model.forward(x, beta, method.wrapLatent);
       const extra = method.lossTerms(fwd);
       const parts: Tensor[] = [fwd.recon];
       for (const l of fwd.quantizer.levels) parts.push(l.codebookLoss);
@@ -285,6 +285,7 @@ function trainStep(input: TrainingInput, model: RqVae, optimizer: Optimizer, met
     }, variables);
     optimizer.apply(variables.map((v) => grads[v.name] ?? null));
   });
+  method.afterBackward();
   const values = (lossVector as unknown as Tensor).dataSync() as Float32Array;
   const codes = (codeMatrix as unknown as Tensor).dataSync() as Int32Array;
   (lossVector as unknown as Tensor).dispose();
