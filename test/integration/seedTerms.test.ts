@@ -4,6 +4,9 @@
  * - collaborative term: co-occurring items have unrelated content, yet the InfoNCE falls
  *   well below chance and co-occurring items end up sharing their first code far more
  *   often than random pairs (without the term they do not);
+ * - the same term centred and gradient-weighted (`collab.weighting: gradient`) on items
+ *   whose content shares an offset: it learns while reconstruction stays within 5% of
+ *   the plain run, where a fixed weight costs reconstruction;
  * - balance term at its default temperature: on a catalog whose first level collapses
  *   without it, it raises level-0 usage.
  */
@@ -114,6 +117,78 @@ test('collaborative term: items that co-occur but share no content end up under 
   assert.ok(on.together > 0.5, `couples share their first code ${on.together}`);
   assert.ok(on.together > 3 * on.apart, `couples ${on.together} vs other pairs ${on.apart}`);
   assert.ok(on.together > 2 * off.together, `with the term ${on.together} vs without ${off.together}`);
+});
+
+/**
+ * Couples of items with unrelated content, every row on top of one shared offset (the
+ * encoder's latents then start nearly parallel, as Beauty's do: cosine 0.999 between
+ * random items). `shift` = the offset's length against the unit-length item parts.
+ */
+function offsetCouples(seed: number, couples: number, dim: number, shift: number): { features: EmbeddingMatrix; interactions: UserSequences } {
+  const random = Random.derive(seed, 'model-init/synthetic-couples');
+  const items = 2 * couples;
+  const offset = Array.from({ length: dim }, () => random.normal());
+  const offsetNorm = Math.sqrt(offset.reduce((s, v) => s + v * v, 0));
+  const data = new Float32Array(items * dim);
+  for (let i = 0; i < items; i++) {
+    const own = Array.from({ length: dim }, () => random.normal());
+    const norm = Math.sqrt(own.reduce((s, v) => s + v * v, 0));
+    for (let k = 0; k < dim; k++) data[i * dim + k] = own[k] / norm + (shift * offset[k]) / offsetNorm;
+  }
+  const users = 10 * couples;
+  const train: Int32Array[] = [];
+  for (let u = 0; u < users; u++) {
+    const c = u % couples;
+    train.push(random.next() < 0.5 ? Int32Array.of(2 * c, 2 * c + 1) : Int32Array.of(2 * c + 1, 2 * c));
+  }
+  return { features: { rows: items, dim, data }, interactions: { users: train.map((_, u) => `u${u}`), train, valid: new Int32Array(users).fill(-1), test: new Int32Array(users).fill(-1) } };
+}
+
+/** Share of couples (items 2c, 2c+1) under one first code, and of all other item pairs. */
+function firstCodeSharing(codes: Int32Array, couples: number, levels: number): { together: number; apart: number } {
+  const items = 2 * couples;
+  let together = 0;
+  let same = 0;
+  let total = 0;
+  for (let c = 0; c < couples; c++) if (codes[2 * c * levels] === codes[(2 * c + 1) * levels]) together++;
+  for (let i = 0; i < items; i++) {
+    for (let j = i + 1; j < items; j++) {
+      if (j === i + 1 && i % 2 === 0) continue;
+      total++;
+      if (codes[i * levels] === codes[j * levels]) same++;
+    }
+  }
+  return { together: together / couples, apart: same / total };
+}
+
+test('collaborative term, gradient-weighted: it learns with its pull bounded, where a fixed weight wipes out reconstruction', async () => {
+  const couples = 64;
+  const { features, interactions } = offsetCouples(5, couples, 16, 3);
+  const settings = (collab: Overrides['collab']): Overrides => ({
+    model: { encoder: [64], latent_dim: 8, levels: 2, codebook_size: [8, 16], beta: 0.25 },
+    train: { epochs: 150, batch_size: 64, lr: 0.003, seed: 1 },
+    collab: { pairs_per_step: 32, similarity: 'centred', target: 'latent', ...collab },
+  });
+  const plain = await trainRun(experiment(settings({ weight: 0 })), features, interactions);
+  const fixed = await trainRun(experiment(settings({ weight: 1, weighting: 'fixed' })), features, interactions);
+  const balanced = await trainRun(experiment(settings({ weight: 2, weighting: 'gradient' })), features, interactions);
+  const chance = Math.log(32);
+  const tail = (run: { losses: LossesEvent[] }, key: 'collab' | 'collab_accuracy' | 'recon'): number => mean(run.losses.slice(-20).map((l) => l[key] as number));
+  const on = firstCodeSharing(balanced.codes, couples, 2);
+  const off = firstCodeSharing(plain.codes, couples, 2);
+  const hard = firstCodeSharing(fixed.codes, couples, 2);
+  console.log(
+    `gradient-weighted: loss ${tail(balanced, 'collab').toFixed(3)} acc ${tail(balanced, 'collab_accuracy').toFixed(3)} recon ${tail(balanced, 'recon').toFixed(4)} usage ${balanced.usage[0]} couples ${on.together} others ${on.apart.toFixed(3)} | ` +
+      `fixed: loss ${tail(fixed, 'collab').toFixed(3)} acc ${tail(fixed, 'collab_accuracy').toFixed(3)} recon ${tail(fixed, 'recon').toFixed(4)} usage ${fixed.usage[0]} couples ${hard.together} | ` +
+      `plain: recon ${tail(plain, 'recon').toFixed(4)} usage ${plain.usage[0]} couples ${off.together} others ${off.apart.toFixed(3)}`,
+  );
+  assert.ok(tail(balanced, 'collab') < 0.75 * chance, `falls well below chance: ${tail(balanced, 'collab')} vs ln 32 = ${chance}`);
+  assert.ok(tail(balanced, 'collab_accuracy') > 5 / 32, `accuracy ${tail(balanced, 'collab_accuracy')} vs chance 1/32`);
+  assert.ok(on.together > 2 * on.apart && on.together > 2 * off.together, `couples under one first code: ${on.together} vs other pairs ${on.apart}, plain run ${off.together}`);
+  assert.ok(tail(balanced, 'recon') < 1.05 * tail(plain, 'recon'), `reconstruction within 5% of the plain run: ${tail(balanced, 'recon')} vs ${tail(plain, 'recon')}`);
+  assert.ok(balanced.usage[0] >= plain.usage[0] - 0.125, `level 0 keeps its codes: ${balanced.usage[0]} vs ${plain.usage[0]}`);
+  // The contrast: a fixed weight on the same centred term takes reconstruction with it.
+  assert.ok(tail(fixed, 'recon') > 1.15 * tail(plain, 'recon'), `fixed weight 1: recon ${tail(fixed, 'recon')} vs plain ${tail(plain, 'recon')}`);
 });
 
 test('balance term at its default temperature raises level-0 usage where the first level collapses', async () => {
