@@ -4,7 +4,7 @@
  * (issue 13: why the collaborative term stayed at chance). Each variant is a full
  * trainRqVae run in a temporary run directory.
  *
- *   nice -n 10 npx tsx bench/collabProbe.ts <experiment.yaml> --steps 200 \
+ *   nice -n 10 npx tsx bench/collabProbe.ts <experiment.yaml> --steps 200 [--fuse] \
  *     --variant plain collab.weight=0 --variant q collab.weight=0.1 ...
  *
  * Prints, per variant, the mean collaborative loss and accuracy over the first and last
@@ -18,6 +18,7 @@ import { configHash, loadExperiment } from '../src/engine/config';
 import { initBackend } from '../src/engine/tf/backend';
 import { loadDataset } from '../src/engine/data/dataset';
 import { featurizeCatalog } from '../src/engine/features/featurize';
+import { fuseCooccurrence } from '../src/engine/features/cooccurrenceInput';
 import { trainRqVae } from '../src/engine/train/trainer';
 
 interface Variant {
@@ -30,11 +31,14 @@ async function main(): Promise<void> {
   const file = path.resolve(args.shift() ?? '');
   let steps = 200;
   let json: string | null = null;
+  // --fuse: every variant gets the co-occurrence input (features.fuse: [cooccurrence]), built once.
+  let fuse = false;
   const variants: Variant[] = [];
   while (args.length) {
     const a = args.shift() as string;
     if (a === '--steps') steps = Number(args.shift());
     else if (a === '--json') json = args.shift() ?? null;
+    else if (a === '--fuse') fuse = true;
     else if (a === '--variant') variants.push({ name: args.shift() as string, sets: [] });
     else if (variants.length) variants[variants.length - 1].sets.push(a);
     else throw new Error(`unexpected argument ${a}`);
@@ -42,7 +46,13 @@ async function main(): Promise<void> {
   const base = await loadExperiment(file, []);
   const runtime = await initBackend(base.engine.backend, base.engine.threads);
   const dataset = await loadDataset(base.data);
-  const features = dataset.embeddings ?? featurizeCatalog(dataset.catalog, { textFields: base.data.text_fields, dim: base.features.dim, seed: base.train.seed }).matrix;
+  let features = dataset.embeddings ?? featurizeCatalog(dataset.catalog, { textFields: base.data.text_fields, dim: base.features.dim, seed: base.train.seed }).matrix;
+  let fuseDim = 0;
+  if (fuse && dataset.interactions) {
+    const fused = fuseCooccurrence(features, dataset.interactions, base.collab.pairs, base.train.seed, dataset.catalog.items.map((it) => it.id));
+    features = fused.features;
+    fuseDim = fused.fuseDim;
+  }
   const batch = Math.min(base.train.batch_size, features.rows);
   const epochs = Math.ceil(steps / Math.ceil(features.rows / batch));
   const results: Record<string, unknown>[] = [];
@@ -57,6 +67,7 @@ async function main(): Promise<void> {
         configHash: configHash(config),
         runDir,
         features,
+        fuseDim,
         itemIds: dataset.catalog.items.map((it) => it.id),
         interactions: dataset.interactions,
         runtime,

@@ -213,8 +213,8 @@ export const KEYS: readonly KeySpec[] = [
     description:
       '`cosine`: plain cosine; `centred`: cosine after subtracting the mean of the step\'s paired vectors. An encoder\'s ' +
       'latents share one large common part (cosine 0.999 between random Beauty items at the start), which keeps a plain ' +
-      'cosine InfoNCE near chance; centring makes pairs visible but its gradient then outweighs reconstruction ' +
-      '(see studies/seed-ablation/README.md).',
+      'cosine InfoNCE near chance; centring makes pairs visible but, at a fixed weight, its gradient then outweighs ' +
+      'reconstruction (studies/seed-ablation/README.md); `collab.weighting: gradient` bounds it (studies/collab/README.md).',
   },
   {
     path: 'collab.weighting', kind: 'enum', default: 'fixed', values: ['fixed', 'gradient'],
