@@ -3,15 +3,15 @@
  * real catalog. Prints, for the features x, the untrained encoder's z and z centred:
  * mean cosine of random pairs, of kept (informative) pairs, and the share of the
  * mean row in the rows' squared norm.
- *   node --import tsx studies/collab/diagnose.ts [items.jsonl sequences.txt]
+ *   npx tsx bench/latentOrigin.ts [items.jsonl sequences.txt]
  */
-import { initBackend } from '../../src/engine/tf/backend';
-import { loadDataset } from '../../src/engine/data/dataset';
-import { featurizeCatalog } from '../../src/engine/features/featurize';
-import { defaultConfig } from '../../src/engine/config/experiment';
-import { RqVae } from '../../src/engine/model/rqvae';
-import { Random } from '../../src/engine/util/random';
-import { keptPairs } from '../../src/engine/pairs/readPairsFile';
+import { initBackend } from '../src/engine/tf/backend';
+import { loadDataset } from '../src/engine/data/dataset';
+import { featurizeCatalog } from '../src/engine/features/featurize';
+import { defaultConfig } from '../src/engine/config/experiment';
+import { RqVae } from '../src/engine/model/rqvae';
+import { Random } from '../src/engine/util/random';
+import { keptPairs } from '../src/engine/pairs/readPairsFile';
 
 const items = process.argv[2] ?? 'examples/beauty/data/items.jsonl';
 const seqs = process.argv[3] ?? 'examples/beauty/data/sequences.txt';
