@@ -208,6 +208,8 @@ export async function openWebview(
   onMessage: (m: unknown, send: (reply: unknown) => Promise<void>) => Promise<void> | void,
   viewport = { width: 1280, height: 900 },
   testSession = true,
+  /** A script run before the bundle (benchmarks instrument the page with it). */
+  init = '',
 ): Promise<WebviewPage> {
   const page = await browser.newPage({ viewport });
   const errors: string[] = [];
@@ -244,6 +246,7 @@ export async function openWebview(
 <script>
   let saved;
   window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__toHost(JSON.parse(JSON.stringify(m))), getState: () => saved, setState: (s) => { saved = s; } });
+${init}
 </script></head>
 <body class="vscode-${theme}"${testSession ? ' data-test-session="true"' : ''}><main id="app"></main><script src="file://${dist}/${bundle}.js"></script></body></html>`;
   const file = path.join(dist, `.test-${bundle}-${theme}-${process.pid}.html`);
