@@ -45,6 +45,8 @@ interface Chart {
 
 /** Live redraws are spaced by this multiple of their own cost: drawing takes at most 1/(1+4) of the thread. */
 const DRAW_SPACING = 4;
+/** And by at least this (ms): 10 redraws a second look live; more only burn the thread of a fast run. */
+const DRAW_INTERVAL = 100;
 
 const DASHES: number[][] = [[], [6, 3], [2, 2], [8, 3, 2, 3], [1, 3], [10, 4], [4, 4], [3, 6]];
 
@@ -71,7 +73,7 @@ export class CurvesView {
   private pending: 'draw' | 'rebuild' | null = null;
   private frame = 0;
   /** The last live redraw: its cost and when it ended (ms, performance.now()). */
-  private drawn = { cost: 0, end: 0 };
+  private drawn = { start: -Infinity, cost: 0, end: 0 };
   private readonly resize: ResizeObserver;
 
   constructor(
@@ -135,14 +137,14 @@ export class CurvesView {
   }
 
   /**
-   * Draws what arrived since the last frame. A redraw that took d ms waits DRAW_SPACING x d
-   * after the previous one ends: small charts redraw every frame, one with hundreds of
-   * thousands of points a few times a second, so live drawing never takes over the thread.
+   * Draws what arrived since the last frame, at most every DRAW_INTERVAL ms, and a redraw
+   * that took d ms waits DRAW_SPACING x d after it ends: a chart of hundreds of thousands
+   * of points redraws a few times a second, so live drawing never takes over the thread.
    */
   private onFrame(): void {
     this.frame = 0;
     const pending = this.pending;
-    if (pending === 'draw' && performance.now() < this.drawn.end + DRAW_SPACING * this.drawn.cost) {
+    if (pending === 'draw' && performance.now() < Math.max(this.drawn.end + DRAW_SPACING * this.drawn.cost, this.drawn.start + DRAW_INTERVAL)) {
       this.frame = requestAnimationFrame(() => this.onFrame());
       return;
     }
@@ -152,7 +154,7 @@ export class CurvesView {
       const t = performance.now();
       this.drawAppended();
       const end = performance.now();
-      this.drawn = { cost: end - t, end };
+      this.drawn = { start: t, cost: end - t, end };
     }
   }
 
