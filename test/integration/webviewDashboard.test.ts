@@ -4,7 +4,9 @@
  * killed mid-write): the host side is the real DashboardModel, the page the real
  * bundle. Curves are drawn (run colours on the canvas), the heatmap has a cell per
  * code and answers hover and click, live appends extend the curves, bad input is
- * said, catalog titles stay text. Screenshots in light and dark go to test-output/.
+ * said, catalog titles stay text, the view state comes back in a recreated webview,
+ * and high contrast frames and outlines what it has no fills for. Screenshots in
+ * light, dark and high contrast go to test-output/.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync, cpSync } from 'node:fs';
