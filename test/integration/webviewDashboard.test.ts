@@ -4,7 +4,9 @@
  * killed mid-write): the host side is the real DashboardModel, the page the real
  * bundle. Curves are drawn (run colours on the canvas), the heatmap has a cell per
  * code and answers hover and click, live appends extend the curves, bad input is
- * said, catalog titles stay text. Screenshots in light and dark go to test-output/.
+ * said, catalog titles stay text, the view state comes back in a recreated webview,
+ * and high contrast frames and outlines what it has no fills for. Screenshots in
+ * light, dark and high contrast go to test-output/.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync, cpSync } from 'node:fs';
@@ -13,7 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { DashboardModel } from '../../src/extension/dashboard/dashboardModel';
 import type { DashboardToHost, EngineEvent, LossesEvent } from '../../src/protocol';
-import { isDashboardToHost } from '../../src/protocol';
+import { isDashboardToHost, isViewState } from '../../src/protocol';
 import { chromiumMissing, copyFixtures, ensureBundles, fileRunSource, launch, openWebview, repoRoot, runDirs, type Theme, type WebviewPage } from '../support/webviewHarness';
 
 const missing = chromiumMissing();
@@ -255,6 +257,81 @@ describe('dashboard webview in Chromium', { skip: missing ?? false }, () => {
     assert.ok(notes.some((n) => n.includes('no usage_snapshot events') && n.includes('final usage')), notes.join(' | '));
     await web.page.locator('vscode-tab-header', { hasText: 'Codebooks' }).click();
     assert.match((await web.page.locator('.heatmaps').textContent()) ?? '', /only the final usage/);
+    await web.close();
+  });
+
+  it('its view state survives the webview being recreated (hidden, or the window reloaded)', async () => {
+    const { web } = await dashboard(browser, [sweep[0], sweep[1]], 'dark');
+    await web.waitForPosted(rendered((x) => x.curves > 0 && x.heatmapCells > 0));
+    await web.page.locator('#smoothing').evaluate((el: HTMLInputElement) => {
+      el.value = '0.85';
+      el.dispatchEvent(new Event('input'));
+    });
+    await web.page.locator('vscode-checkbox').click();
+    await web.page.locator('vscode-tab-header', { hasText: 'Codebooks' }).click();
+    await web.page.locator('.segmented .segment', { hasText: 'L2' }).click();
+    const saved = (await web.page.evaluate(() => (window as unknown as { acquireVsCodeApi(): { getState(): unknown } }).acquireVsCodeApi().getState())) as { view: unknown };
+    await web.close();
+    // What VS Code keeps and hands back: the serializer restores its runs (DashboardPanel.restore
+    // shows runs[0] with runs[1..] overlaid, i.e. loads them in that order), the webview the rest.
+    assert.ok(isViewState(saved.view), JSON.stringify(saved));
+    assert.deepEqual(saved.view, { runs: [sweep[0], sweep[1]], tab: 'codebooks', smoothing: 0.85, logY: true, level: 2 });
+    const state = await new DashboardModel(fileRunSource()).load(saved.view.runs);
+    let askedWith: unknown;
+    const again = await openWebview(
+      browser,
+      'dashboard',
+      'dark',
+      async (m, send) => {
+        if (isDashboardToHost(m) && m.kind === 'ready') {
+          askedWith = m.view;
+          await send({ kind: 'state', state });
+        }
+      },
+      undefined,
+      true,
+      `saved = ${JSON.stringify(saved)};`,
+    );
+    await again.waitForPosted(rendered((x) => x.curves > 0 && x.heatmapCells > 0));
+    assert.deepEqual(askedWith, saved.view, 'ready carries the saved view');
+    assert.equal(await again.page.locator('vscode-tabs').getAttribute('selected-index'), '1', 'the Codebooks tab is open');
+    await again.page.locator('canvas[data-heatmap="levels"]').waitFor({ state: 'visible' });
+    assert.equal(await again.page.locator('.segment.selected').textContent(), 'L2');
+    assert.equal(await again.page.locator('#smoothing').inputValue(), '0.85');
+    assert.equal(await again.page.locator('vscode-checkbox').evaluate((el) => (el as unknown as { checked: boolean }).checked), true);
+    assert.equal(await again.page.locator('.run-chips .chip').count(), 2, 'both runs on the curves');
+    await again.close();
+  });
+
+  it('high contrast: borders in contrastBorder, the selected level outlined, curves drawn', async () => {
+    const { web } = await dashboard(browser, [sweep[0]], 'high-contrast');
+    await web.waitForPosted(rendered((x) => x.curves > 0));
+    await web.page.waitForTimeout(200);
+    const border = await web.page.locator('.card').first().evaluate((el) => {
+      const s = getComputedStyle(el);
+      return `${s.borderTopWidth} ${s.borderTopStyle} ${s.borderTopColor}`;
+    });
+    assert.equal(border, '1px solid rgb(111, 195, 223)', 'cards are framed in contrastBorder');
+    const blue = await pixelsNear(web, '[data-chart="loss"] canvas', [0x4e, 0x79, 0xa7]);
+    assert.ok(blue > 50, `run colour pixels on black: ${blue}`);
+    await web.page.locator('vscode-tab-header', { hasText: 'Codebooks' }).click();
+    await web.page.locator('canvas[data-heatmap="levels"]').waitFor({ state: 'visible' });
+    // High contrast has no button fill: the selected level must be marked otherwise.
+    const [selected, other] = await Promise.all(
+      ['.segment.selected', '.segment:not(.selected)'].map((sel) =>
+        web.page
+          .locator(sel)
+          .first()
+          .evaluate((el) => {
+            const s = getComputedStyle(el);
+            return { background: s.backgroundColor, outline: `${s.outlineWidth} ${s.outlineStyle} ${s.outlineColor}` };
+          }),
+      ),
+    );
+    assert.equal(selected.background, other.background, 'no fill tells them apart');
+    assert.equal(selected.outline, '2px solid rgb(243, 133, 24)', 'the selected level is outlined in contrastActiveBorder');
+    assert.notEqual(other.outline, selected.outline);
+    await web.page.screenshot({ path: path.join(out, 'webview-heatmap-high-contrast.png'), fullPage: true });
     await web.close();
   });
 

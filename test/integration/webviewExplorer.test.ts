@@ -3,7 +3,8 @@
  * catalog (the Scientific example): the tree opens level by level with counts, a
  * prefix in each accepted spelling and a title word find the items the host's model
  * finds, an item shows its catalog fields and neighbours, a heatmap's reveal opens
- * the tree there, and the list stays virtual (few DOM rows for many items).
+ * the tree there, the list stays virtual (few DOM rows for many items), and high
+ * contrast marks the selection with an outline.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -104,6 +105,31 @@ describe('explorer webview in Chromium', { skip: missing ?? false }, () => {
     assert.ok(detail.includes('Catalog fields') && detail.includes('Items sharing its codes'));
     assert.equal(await web.page.locator('.detail .depth').count(), 3, 'one group per depth 1..L');
     await web.page.screenshot({ path: path.join(out, 'webview-explorer-light.png') });
+    await web.close();
+  });
+
+  it('high contrast: the selected item is outlined in contrastActiveBorder, lists framed in contrastBorder', async () => {
+    const web = await explorer(browser, model, 'high-contrast');
+    await web.page.locator('.row.node').first().waitFor();
+    const top = model.children([]).nodes[0];
+    const item = model.search(String(top.code)).items[0];
+    await typeQuery(web, item.id);
+    const row = web.page.locator(`.vlist .row.item[data-item="${item.id}"]`).first();
+    await row.click();
+    await web.page.locator('.vlist .row.item.selected').first().waitFor();
+    const look = await web.page
+      .locator('.vlist .row.item.selected')
+      .first()
+      .evaluate((el) => {
+        const s = getComputedStyle(el);
+        const list = getComputedStyle(el.closest('.vlist')!);
+        return { outline: `${s.outlineWidth} ${s.outlineStyle} ${s.outlineColor}`, background: s.backgroundColor, frame: list.borderTopColor };
+      });
+    // High contrast has no list selection fill, so without the outline the selection would not show.
+    assert.equal(look.background, 'rgba(0, 0, 0, 0)');
+    assert.equal(look.outline, '1px solid rgb(243, 133, 24)');
+    assert.equal(look.frame, 'rgb(111, 195, 223)');
+    await web.page.screenshot({ path: path.join(out, 'webview-explorer-high-contrast.png') });
     await web.close();
   });
 

@@ -76,9 +76,13 @@ export function fileRunSource(live: (dir: string) => boolean = () => false): Run
   };
 }
 
-export type Theme = 'light' | 'dark';
+export type Theme = 'light' | 'dark' | 'high-contrast';
 
-/** The few dozen `--vscode-*` variables the pages use, as VS Code's default themes set them. */
+/**
+ * The few dozen `--vscode-*` variables the pages use, as VS Code's default themes set
+ * them. High contrast (dark) leaves the fills it has no value for unset (buttons, list
+ * selection and hover) and draws borders in contrastBorder / contrastActiveBorder.
+ */
 const THEMES: Record<Theme, Record<string, string>> = {
   dark: {
     'font-family': 'system-ui, "Segoe UI", Ubuntu, sans-serif',
@@ -127,6 +131,40 @@ const THEMES: Record<Theme, Record<string, string>> = {
     'panelTitle-activeForeground': '#cccccc',
     'panelTitle-inactiveForeground': '#9d9d9d',
     'panelTitle-activeBorder': '#0078d4',
+  },
+  'high-contrast': {
+    'font-family': 'system-ui, "Segoe UI", Ubuntu, sans-serif',
+    'font-size': '13px',
+    'editor-font-family': 'monospace',
+    foreground: '#ffffff',
+    descriptionForeground: 'rgba(255,255,255,0.7)',
+    'editor-background': '#000000',
+    'sideBar-background': '#000000',
+    contrastBorder: '#6fc3df',
+    contrastActiveBorder: '#f38518',
+    focusBorder: '#f38518',
+    'panel-border': '#6fc3df',
+    'editorWidget-border': '#6fc3df',
+    'editorWidget-background': '#0c141f',
+    errorForeground: '#f48771',
+    'editorWarning-foreground': '#ffd370',
+    'button-foreground': '#ffffff',
+    'button-border': '#6fc3df',
+    'badge-background': '#000000',
+    'badge-foreground': '#ffffff',
+    'progressBar-background': '#6fc3df',
+    'editorHoverWidget-background': '#0c141f',
+    'editorHoverWidget-border': '#6fc3df',
+    'textLink-foreground': '#21a6ff',
+    'input-background': '#000000',
+    'input-foreground': '#ffffff',
+    'input-border': '#6fc3df',
+    'editor-selectionBackground': '#ffffff',
+    'tab-activeForeground': '#ffffff',
+    'tab-inactiveForeground': '#ffffff',
+    'panelTitle-activeForeground': '#ffffff',
+    'panelTitle-inactiveForeground': '#ffffff',
+    'panelTitle-activeBorder': '#f38518',
   },
   light: {
     'font-family': 'system-ui, "Segoe UI", Ubuntu, sans-serif',
@@ -208,6 +246,8 @@ export async function openWebview(
   onMessage: (m: unknown, send: (reply: unknown) => Promise<void>) => Promise<void> | void,
   viewport = { width: 1280, height: 900 },
   testSession = true,
+  /** A script run before the bundle (benchmarks instrument the page with it). */
+  init = '',
 ): Promise<WebviewPage> {
   const page = await browser.newPage({ viewport });
   const errors: string[] = [];
@@ -244,6 +284,7 @@ export async function openWebview(
 <script>
   let saved;
   window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__toHost(JSON.parse(JSON.stringify(m))), getState: () => saved, setState: (s) => { saved = s; } });
+${init}
 </script></head>
 <body class="vscode-${theme}"${testSession ? ' data-test-session="true"' : ''}><main id="app"></main><script src="file://${dist}/${bundle}.js"></script></body></html>`;
   const file = path.join(dist, `.test-${bundle}-${theme}-${process.pid}.html`);

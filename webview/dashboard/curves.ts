@@ -4,13 +4,15 @@
  * with several, levels are told apart by dash. Smoothing draws the EMA over the raw
  * line drawn faint behind it. Cursors and x-zoom are shared by all charts (drag to
  * zoom, double-click to reset); the readout under each chart lists every run's value.
+ * Live appends go into each chart's ChartTable (O(1) per point) and are drawn once
+ * per animation frame, however many arrive in between.
  */
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { ChartGroup, RunCurves } from '../../src/protocol';
 import { CHART_GROUPS, levelOf, metricOf } from '../../src/protocol';
 import { h, fmt } from './dom';
-import { smooth } from './smoothing';
+import { ChartTable, type ChartColumn, type ChartSource } from './chartTable';
 import { isHighContrast, runColor, themeVar } from './theme';
 
 export interface CurveOptions {
@@ -33,7 +35,18 @@ interface Chart {
   meta: SeriesMeta[];
   readout: HTMLElement;
   key: string;
+  table: ChartTable;
+  /** `dir|series` -> the table's source index. */
+  sources: Map<string, number>;
+  /** The step range last handed to uPlot (appends grow the arrays uPlot holds, so read it from here). */
+  shown: { first: number; last: number } | null;
+  dirty: boolean;
 }
+
+/** Live redraws are spaced by this multiple of their own cost: drawing takes at most 1/(1+4) of the thread. */
+const DRAW_SPACING = 4;
+/** And by at least this (ms): 10 redraws a second look live; more only burn the thread of a fast run. */
+const DRAW_INTERVAL = 100;
 
 const DASHES: number[][] = [[], [6, 3], [2, 2], [8, 3, 2, 3], [1, 3], [10, 4], [4, 4], [3, 6]];
 
@@ -57,7 +70,10 @@ export class CurvesView {
   private curves: RunCurves[] = [];
   private options: CurveOptions;
   private syncing = false;
-  private pending = 0;
+  private pending: 'draw' | 'rebuild' | null = null;
+  private frame = 0;
+  /** The last live redraw: its cost and when it ended (ms, performance.now()). */
+  private drawn = { start: -Infinity, cost: 0, end: 0 };
   private readonly resize: ResizeObserver;
 
   constructor(
@@ -74,7 +90,7 @@ export class CurvesView {
   /** Number of charts drawn and of points across their series (for the rendered report). */
   get stats(): { charts: number; points: number } {
     let points = 0;
-    for (const c of this.charts) for (let s = 1; s < c.plot.data.length; s++) if (!c.meta[s - 1].raw || this.options.smoothing === 0) points += (c.plot.data[s] as (number | null | undefined)[]).filter((v) => v !== null && v !== undefined).length;
+    for (const c of this.charts) points += c.table.points((i) => !c.meta[i].raw || this.options.smoothing === 0);
     return { charts: this.charts.length, points };
   }
 
@@ -88,22 +104,74 @@ export class CurvesView {
     this.rebuild();
   }
 
-  /** New points arrived (the arrays in `curves` grew): redraw on the next frame. */
-  appended(): void {
-    if (this.pending) return;
-    this.pending = requestAnimationFrame(() => {
-      this.pending = 0;
-      for (const c of this.charts) {
-        const { meta, key } = this.seriesFor(c.group);
-        if (key !== c.key) {
-          this.rebuild();
-          return;
-        }
-        c.meta = meta;
-        const zoomed = c.plot.scales.x.min !== undefined && this.isZoomed(c);
-        c.plot.setData(this.dataFor(c.group, meta), !zoomed);
+  /**
+   * New points of run `dir` (already pushed onto its RunCurves, which a rebuild reads):
+   * appended to the charts' tables now, drawn on the next animation frame. A series
+   * no chart has yet (the first collaborative loss) rebuilds the charts on that frame.
+   */
+  append(dir: string, points: Record<string, { x: number[]; y: number[] }>): void {
+    if (this.pending === 'rebuild') return;
+    for (const name of Object.keys(points)) {
+      const group = CHART_GROUPS.find((g) => g.metrics.includes(metricOf(name)));
+      const drawn = this.curves.some((r) => r.dir === dir);
+      if (group && drawn && !this.charts.some((c) => c.sources.has(`${dir}|${name}`))) {
+        this.schedule('rebuild');
+        return;
       }
-    });
+    }
+    for (const c of this.charts) {
+      for (const [name, p] of Object.entries(points)) {
+        const source = c.sources.get(`${dir}|${name}`);
+        if (source === undefined) continue;
+        c.table.append(source, p.x, p.y);
+        c.dirty = true;
+      }
+    }
+    this.schedule('draw');
+  }
+
+  private schedule(what: 'draw' | 'rebuild'): void {
+    if (what === 'rebuild') this.pending = 'rebuild';
+    else if (this.pending === null) this.pending = 'draw';
+    if (!this.frame) this.frame = requestAnimationFrame(() => this.onFrame());
+  }
+
+  /**
+   * Draws what arrived since the last frame, at most every DRAW_INTERVAL ms, and a redraw
+   * that took d ms waits DRAW_SPACING x d after it ends: a chart of hundreds of thousands
+   * of points redraws a few times a second, so live drawing never takes over the thread.
+   */
+  private onFrame(): void {
+    this.frame = 0;
+    const pending = this.pending;
+    if (pending === 'draw' && performance.now() < Math.max(this.drawn.end + DRAW_SPACING * this.drawn.cost, this.drawn.start + DRAW_INTERVAL)) {
+      this.frame = requestAnimationFrame(() => this.onFrame());
+      return;
+    }
+    this.pending = null;
+    if (pending === 'rebuild') this.rebuild();
+    else if (pending === 'draw') {
+      const t = performance.now();
+      this.drawAppended();
+      const end = performance.now();
+      this.drawn = { start: t, cost: end - t, end };
+    }
+  }
+
+  private drawAppended(): void {
+    // Each chart rescales to its own data; shared zoom is for the user's drags, not for
+    // live growth (it would redraw every chart once per chart).
+    this.syncing = true;
+    for (const c of this.charts) {
+      if (!c.dirty) continue;
+      c.dirty = false;
+      const zoomed = this.isZoomed(c);
+      const data = c.table.data;
+      // batch: uPlot commits now rather than in a microtask, so the cost above is the whole redraw.
+      c.plot.batch(() => c.plot.setData(data as uPlot.AlignedData, !zoomed));
+      c.shown = data[0].length ? { first: data[0][0], last: data[0][data[0].length - 1] } : null;
+    }
+    this.syncing = false;
   }
 
   /** Redraws with the theme's current colours. */
@@ -120,9 +188,9 @@ export class CurvesView {
   }
 
   private isZoomed(c: Chart): boolean {
-    const x = c.plot.data[0];
-    if (x.length === 0) return false;
-    return (c.plot.scales.x.min ?? x[0]) > x[0] || (c.plot.scales.x.max ?? x[x.length - 1]) < x[x.length - 1];
+    const { min, max } = c.plot.scales.x;
+    if (!c.shown || min === undefined || max === undefined) return false;
+    return min > c.shown.first || max < c.shown.last;
   }
 
   private seriesFor(group: ChartGroup): { meta: SeriesMeta[]; key: string } {
@@ -140,27 +208,22 @@ export class CurvesView {
     return { meta, key: meta.map((m) => `${m.run.dir}|${m.name}|${m.raw}`).join(';') };
   }
 
-  private dataFor(group: ChartGroup, meta: SeriesMeta[]): uPlot.AlignedData {
-    const tables: uPlot.AlignedData[] = [];
-    const order: number[] = [];
-    const seen = new Map<string, number>();
-    for (const m of meta) {
+  /** The chart's table: one source per (run, series), a column per drawn series. */
+  private tableFor(group: ChartGroup, meta: SeriesMeta[]): { table: ChartTable; sources: Map<string, number> } {
+    const sources = new Map<string, number>();
+    const data: ChartSource[] = [];
+    const layout: ChartColumn[] = meta.map((m) => {
       const id = `${m.run.dir}|${m.name}`;
-      if (!seen.has(id)) {
-        seen.set(id, tables.length);
-        const s = m.run.series[m.name];
-        tables.push([s.x, s.y]);
+      let source = sources.get(id);
+      if (source === undefined) {
+        source = data.length;
+        sources.set(id, source);
+        data.push(m.run.series[m.name]);
       }
-      order.push(seen.get(id)!);
-    }
-    const joined = tables.length === 1 ? ([tables[0][0], tables[0][1]] as uPlot.AlignedData) : uPlot.join(tables);
-    const out: (number | null | undefined)[][] = [];
-    for (let i = 0; i < meta.length; i++) {
-      let y = (joined[order[i] + 1] as (number | null | undefined)[]).map((v) => (v === undefined ? null : v));
-      if (this.options.logY && !group.percent) y = y.map((v) => (v !== null && v > 0 ? v : null));
-      out.push(meta[i].raw || this.options.smoothing === 0 ? y : smooth(y as (number | null)[], this.options.smoothing));
-    }
-    return [joined[0], ...out] as uPlot.AlignedData;
+      return { source, smoothed: !m.raw && this.options.smoothing > 0 };
+    });
+    const table = new ChartTable(data, layout, { smoothing: this.options.smoothing, positiveOnly: this.options.logY && !group.percent });
+    return { table, sources };
   }
 
   private chart(group: ChartGroup, meta: SeriesMeta[], key: string): Chart {
@@ -209,9 +272,12 @@ export class CurvesView {
         setScale: [(u, scaleKey) => scaleKey === 'x' && this.syncZoom(u)],
       },
     };
-    const plot = new uPlot(opts, this.dataFor(group, meta), plotBox);
+    const { table, sources } = this.tableFor(group, meta);
+    const data = table.data;
+    const plot = new uPlot(opts, data as uPlot.AlignedData, plotBox);
     png.addEventListener('click', () => this.exportPng(group.id, chartPng(plot, group.title)));
-    return { group, card, plot, meta, readout, key };
+    const shown = data[0].length ? { first: data[0][0], last: data[0][data[0].length - 1] } : null;
+    return { group, card, plot, meta, readout, key, table, sources, shown, dirty: false };
   }
 
   private showReadout(u: uPlot, readout: HTMLElement, meta: SeriesMeta[], group: ChartGroup): void {

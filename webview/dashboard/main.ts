@@ -175,6 +175,16 @@ function reportRendered(): void {
   });
 }
 
+/** One report per frame however many appends arrive (each report walks every chart). */
+let reportFrame = 0;
+function reportNextFrame(): void {
+  if (reportFrame) return;
+  reportFrame = requestAnimationFrame(() => {
+    reportFrame = 0;
+    reportRendered();
+  });
+}
+
 function renderAll(): void {
   renderHeader();
   renderNotes();
@@ -214,7 +224,7 @@ window.addEventListener('message', (e: MessageEvent<HostToDashboard>) => {
         s.x.push(...points.x);
         s.y.push(...points.y);
       }
-      curves.appended();
+      curves.append(a.dir, a.points);
       if (a.dir === state.run?.dir && (a.usage || a.deadCodes)) {
         if (a.deadCodes) state.deadCodes = [...state.deadCodes, ...a.deadCodes];
         if (a.usage) {
@@ -232,7 +242,7 @@ window.addEventListener('message', (e: MessageEvent<HostToDashboard>) => {
         renderHeader();
         renderLatest();
       }
-      requestAnimationFrame(reportRendered);
+      reportNextFrame();
       break;
     }
     case 'cellItems':

@@ -10,13 +10,14 @@ import type { CodePattern, ExplorerItem, ExplorerItemView, ExplorerRunInfo, RunC
 import { parsePrefix } from '../../protocol';
 import { displayTitle, inspectItem } from '../diagnostics/inspect';
 import type { RunInspection } from './runInspection';
+import { TitleSearch } from './titleSearch';
 
 export const SEARCH_LIMIT = 200;
 /** Items listed under one full code tuple before "more". */
 export const LEAF_LIMIT = 500;
 
 export class ExplorerModel {
-  private lowerTitles: string[] | null = null;
+  private titleSearch: TitleSearch | null = null;
 
   /** `codebookSize` from the run's summary; without it, the largest code used + 1. */
   constructor(
@@ -104,22 +105,11 @@ export class ExplorerModel {
   /** Exact item id first, then every id or title containing the words (case-insensitive), in catalog order. */
   text(query: string): { total: number; items: ExplorerItem[] } {
     const { ids, titles, positionOf } = this.run.index;
-    const words = query.toLowerCase().split(/\s+/).filter((w) => w !== '');
-    this.lowerTitles ??= titles.map((t, i) => `${ids[i]}\n${t ?? ''}`.toLowerCase());
+    this.titleSearch ??= new TitleSearch(ids, titles);
     const exact = positionOf.get(query);
-    const items: ExplorerItem[] = exact !== undefined ? [this.describe(exact)] : [];
-    let total = items.length;
-    const hay = this.lowerTitles;
-    for (let i = 0; i < hay.length; i++) {
-      if (i === exact) continue;
-      const h = hay[i];
-      let ok = true;
-      for (const w of words) if (!h.includes(w)) ok = false;
-      if (!ok) continue;
-      total++;
-      if (items.length < SEARCH_LIMIT) items.push(this.describe(i));
-    }
-    return { total, items };
+    const found = this.titleSearch.find(query, SEARCH_LIMIT, exact ?? -1);
+    const first = exact !== undefined ? [exact, ...found.first.slice(0, SEARCH_LIMIT - 1)] : found.first;
+    return { total: found.total + (exact !== undefined ? 1 : 0), items: first.map((i) => this.describe(i)) };
   }
 
   item(id: string): ExplorerItemView {
