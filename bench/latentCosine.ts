@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   const pick = random.permutation(features.rows).subarray(0, rows);
   const sample = new Float32Array(rows * features.dim);
   pick.forEach((r, i) => sample.set(features.data.subarray(r * features.dim, (r + 1) * features.dim), i * features.dim));
-  model.initCodebooksFromSample(sample, rows, random);
+  await model.initCodebooksFromSample(sample, rows, random);
   const mined = minePairs(dataset.interactions!.train, features.rows, config.collab.pairs);
   const n = 2048;
   const take = (ids: ArrayLike<number>): Tensor2D => {

@@ -5,7 +5,9 @@
  *       (what `semid ids <run-dir>` prints)
  *   node --import tsx bench/onnxParity.bench.ts --items 1000000 [--dim 768]
  *       a synthetic catalog: the engine's streaming assignment (the `semid ids --embeddings`
- *       path, on the backend `auto` picks) vs onnxruntime, block by block
+ *       path, on the backend `auto` picks) vs onnxruntime, block by block, with a progress
+ *       line per block (compared, differing, elapsed per phase, load average)
+ *       [--explain 10000]: differing rows recomputed in float64 at most (the rest counted)
  * Each differing row is recomputed in float64: its two codes' distance gap says whether
  * it is a float32 near tie (kernels summing in another order) or a real disagreement.
  */
@@ -42,11 +44,12 @@ async function onnxCodes(session: ort.InferenceSession, x: Float32Array, rows: n
 function describe(report: ParityReport, what: string): void {
   const ties = report.differences.filter((d) => d.relativeGap < 1e-5).length;
   const worst = report.differences.reduce((m, d) => Math.max(m, d.relativeGap), 0);
+  const explained = report.differences.length === report.differingRows ? 'of those' : `of the first ${report.differences.length} (recomputed in float64)`;
   console.log(
     `${what}: ${report.rows} items, ${report.rows - report.differingRows} identical (${((100 * (report.rows - report.differingRows)) / report.rows).toFixed(4)}%), ` +
-      `${report.differingRows} differ; of those ${ties} are float32 near ties (float64 gap < 1e-5 of the distances' magnitude; largest ${worst.toExponential(2)})`,
+      `${report.differingRows} differ; ${explained} ${ties} are float32 near ties (float64 gap < 1e-5 of the distances' magnitude; largest ${worst.toExponential(2)})`,
   );
-  for (const d of report.differences.slice(0, 5)) {
+  for (const d of report.differences.slice(0, 10)) {
     console.log(`  row ${d.row}: level ${d.level}, engine code ${d.engine} vs onnx ${d.exported}, float64 distance gap ${d.gap.toExponential(2)} (relative ${d.relativeGap.toExponential(2)})`);
   }
 }
@@ -91,12 +94,16 @@ function* synthetic(items: number, dim: number, block: number): Generator<Embedd
   }
 }
 
-async function syntheticParity(items: number, dim: number): Promise<void> {
+async function syntheticParity(items: number, dim: number, explainLimit: number): Promise<void> {
+  const started = performance.now();
+  const since = (): string => `${((performance.now() - started) / 1000).toFixed(0)} s`;
   const runtime = await initBackend('auto', null);
   const shape = { inputDim: dim, encoder: [512, 256, 128], latentDim: 32, codebookSizes: [256, 256, 256] };
-  const model = new RqVae(runtime.tf, shape, new Random(0));
+  const model = new RqVae(runtime.tf, shape, new Random(0)); // purpose: synthetic parity weights
   const sample = synthetic(8192, dim, 8192).next().value as EmbeddingChunk;
-  model.initCodebooksFromSample(sample.data, sample.rows, new Random(1));
+  // Awaited: saving a model whose k-means is still running would export other codebooks
+  // than the ones the engine then assigns with.
+  await model.initCodebooksFromSample(sample.data, sample.rows, new Random(1)); // purpose: k-means
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'semid-parity-'));
   try {
     saveModel(path.join(dir, 'model'), model, {});
@@ -104,35 +111,58 @@ async function syntheticParity(items: number, dim: number): Promise<void> {
     await exportRun(dir, path.join(dir, 'export'), 'bench');
     const session = await ort.InferenceSession.create(path.join(dir, 'export', 'model.onnx'));
     const stored: StoredModel = readStoredModel(path.join(dir, 'model'));
-    const levels = 3;
-    let engineMs = 0;
-    let onnxMs = 0;
-    const total: ParityReport = { rows: 0, levels, differingRows: 0, differences: [] };
-    for (const chunk of synthetic(items, dim, BLOCK)) {
+    console.log(`synthetic ${items} x ${dim}, engine backend ${runtime.backend}, blocks of ${BLOCK}; model ready after ${since()}; load ${load()} on ${os.cpus().length} cores`);
+    const ms = { make: 0, engine: 0, onnx: 0, compare: 0 };
+    const total: ParityReport = { rows: 0, levels: shape.codebookSizes.length, differingRows: 0, differences: [] };
+    const blocks = synthetic(items, dim, BLOCK);
+    for (;;) {
       const t0 = performance.now();
-      const engine = (await assignStream(model, [{ ...chunk, start: 0 }])).codes;
+      const next = blocks.next();
+      if (next.done) break;
+      const chunk = next.value;
       const t1 = performance.now();
-      const exported = await onnxCodes(session, chunk.data, chunk.rows, dim);
+      const engine = (await assignStream(model, [{ ...chunk, start: 0 }])).codes;
       const t2 = performance.now();
-      engineMs += t1 - t0;
-      onnxMs += t2 - t1;
-      const part = compareCodes(stored, chunk.data.subarray(0, chunk.rows * dim), engine, exported, chunk.rows);
+      const exported = await onnxCodes(session, chunk.data, chunk.rows, dim);
+      const t3 = performance.now();
+      const part = compareCodes(stored, chunk.data.subarray(0, chunk.rows * dim), engine, exported, chunk.rows, explainLimit - total.differences.length);
+      const t4 = performance.now();
+      ms.make += t1 - t0;
+      ms.engine += t2 - t1;
+      ms.onnx += t3 - t2;
+      ms.compare += t4 - t3;
       total.rows += chunk.rows;
       total.differingRows += part.differingRows;
-      total.differences.push(...part.differences.map((d) => ({ ...d, row: d.row + chunk.start })));
+      for (const d of part.differences) total.differences.push({ ...d, row: d.row + chunk.start });
+      const ties = total.differences.filter((d) => d.relativeGap < 1e-5).length;
+      console.log(
+        `  ${total.rows}/${items} compared, ${total.differingRows} differ (${ties} of ${total.differences.length} examined are near ties); ` +
+          `${since()} elapsed (make ${secs(ms.make)}, engine ${secs(ms.engine)}, onnxruntime ${secs(ms.onnx)}, compare ${secs(ms.compare)}); load ${load()}`,
+      );
     }
     describe(total, `synthetic ${items} x ${dim} (engine backend ${runtime.backend})`);
-    console.log(`time: engine ${(engineMs / 1000).toFixed(1)} s, onnxruntime ${(onnxMs / 1000).toFixed(1)} s (1 process); load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`);
+    console.log(
+      `time: engine ${secs(ms.engine)}, onnxruntime ${secs(ms.onnx)} (1 process each, ${(ms.engine / ms.onnx).toFixed(2)}x), making the data ${secs(ms.make)}, ` +
+        `comparing ${secs(ms.compare)}; total ${since()}; load ${load()} on ${os.cpus().length} cores; ${new Date().toISOString()}`,
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
     model.dispose();
   }
 }
 
+function secs(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function load(): string {
+  return os.loadavg().map((v) => v.toFixed(1)).join(' / ');
+}
+
 async function main(): Promise<void> {
   const run = arg('run');
   if (run) return runParity(path.resolve(run));
-  return syntheticParity(Number(arg('items') ?? 1_000_000), Number(arg('dim') ?? 768));
+  return syntheticParity(Number(arg('items') ?? 1_000_000), Number(arg('dim') ?? 768), Number(arg('explain') ?? 10_000));
 }
 
 main().catch((e: unknown) => {

@@ -90,7 +90,7 @@ async function benchAssign(dir: string, items: number, dim: number, workers: num
   const reader = readEmbeddingChunks(shards[0], dim, 8192);
   const first = (await reader.next()).value;
   await reader.return(undefined); // closes the file
-  model.initCodebooksFromSample(first.data.subarray(0, 8192 * dim), 8192, new Random(1));
+  await model.initCodebooksFromSample(first.data.subarray(0, 8192 * dim), 8192, new Random(1)); // purpose: k-means (awaited: saved and used alike)
   const runDir = path.join(dir, 'run');
   saveModel(path.join(runDir, 'model'), model, {});
   fs.writeFileSync(path.join(runDir, 'config.yaml'), `name: bench\ndata:\n  items: items.jsonl\n  embeddings: x.npy\n  embedding_dim: ${dim}\n`);

@@ -49,7 +49,7 @@ export async function syntheticRun(tf: TF, root: string, opts: { items: number; 
   // Rows of the model's full width: a fused part (if any) of zeros, as for new items.
   const rows = new Float32Array(sample * model.rowWidth);
   for (let i = 0; i < sample; i++) rows.set(embeddings.subarray(i * shape.inputDim, (i + 1) * shape.inputDim), i * model.rowWidth);
-  model.initCodebooksFromSample(rows, sample, new Random(seed + 1)); // purpose: k-means
+  await model.initCodebooksFromSample(rows, sample, new Random(seed + 1)); // purpose: k-means (awaited: the saved model is the one that assigns)
   saveModel(path.join(runDir, 'model'), model, {});
   fs.writeFileSync(
     path.join(runDir, 'config.yaml'),

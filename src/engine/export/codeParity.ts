@@ -10,13 +10,29 @@ export interface ParityReport {
   rows: number;
   levels: number;
   differingRows: number;
-  /** Per differing row: the first level that differs, the two codes and their float64 distance gap. */
+  /**
+   * Per differing row (the first `explainLimit` of them): the first level that differs,
+   * the two codes and their float64 distance gap.
+   */
   differences: { row: number; level: number; engine: number; exported: number; gap: number; relativeGap: number }[];
 }
 
-export function compareCodes(model: StoredModel, inputs: Float32Array, engine: ArrayLike<number | bigint>, exported: ArrayLike<number | bigint>, rows: number): ParityReport {
+/**
+ * `explainLimit` bounds the float64 recomputations (a full encoder pass each, ~ms for a
+ * wide model): a broken export differs on every row, and explaining a million of them
+ * would take longer than the comparison itself; rows past it are counted only.
+ */
+export function compareCodes(
+  model: StoredModel,
+  inputs: Float32Array,
+  engine: ArrayLike<number | bigint>,
+  exported: ArrayLike<number | bigint>,
+  rows: number,
+  explainLimit = Infinity,
+): ParityReport {
   const levels = model.shape.codebookSizes.length;
   const differences: ParityReport['differences'] = [];
+  let differingRows = 0;
   for (let i = 0; i < rows; i++) {
     let level = -1;
     for (let l = 0; l < levels; l++) {
@@ -26,6 +42,8 @@ export function compareCodes(model: StoredModel, inputs: Float32Array, engine: A
       }
     }
     if (level < 0) continue;
+    differingRows++;
+    if (differences.length >= explainLimit) continue;
     const a = Number(engine[i * levels + level]);
     const b = Number(exported[i * levels + level]);
     const prefix = Array.from({ length: level }, (_, l) => Number(engine[i * levels + l]));
@@ -33,7 +51,7 @@ export function compareCodes(model: StoredModel, inputs: Float32Array, engine: A
     const gap = Math.abs(distances[a] - distances[b]);
     differences.push({ row: i, level, engine: a, exported: b, gap, relativeGap: gap / scale });
   }
-  return { rows, levels, differingRows: differences.length, differences };
+  return { rows, levels, differingRows, differences };
 }
 
 /**
