@@ -12,7 +12,7 @@
  *   node --import tsx bench/ray.bench.ts [--items 1000000] [--dim 256] [--interactions 10000000]
  *     [--users 1000000] [--catalog 100000] [--workers 1,2] [--only assign|pairs]
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -40,14 +40,34 @@ function load(): string {
   return os.loadavg().map((v) => v.toFixed(1)).join(' / ');
 }
 
-/** Runs a Ray job script; returns wall seconds and its closing stderr line. */
-function rayJob(script: string, args: string[]): { seconds: number; summary: string } {
+/**
+ * Runs a Ray job script, its stderr shown as it comes (the jobs print their phases);
+ * resolves to wall seconds and the job's closing summary line.
+ */
+function rayJob(script: string, args: string[], label: string): Promise<{ seconds: number; summary: string }> {
   const t0 = performance.now();
-  const r = spawnSync(PYTHON, [path.join(ROOT, 'distributed', 'ray', script), ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
-  const seconds = (performance.now() - t0) / 1000;
-  if (r.status !== 0) throw new Error(`${script} failed (${r.status}):\n${(r.stderr ?? '').slice(-3000)}`);
-  const summary = (r.stderr ?? '').trim().split('\n').filter((l) => /items|contexts/.test(l) && /->/.test(l)).pop() ?? '';
-  return { seconds, summary };
+  const child = spawn(PYTHON, [path.join(ROOT, 'distributed', 'ray', script), ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const lines: string[] = [];
+  let partial = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (text: string) => {
+    const parts = (partial + text).split('\n');
+    partial = parts.pop() ?? '';
+    for (const line of parts) {
+      lines.push(line);
+      if (line.trim() !== '') console.log(`    [${label} ${((performance.now() - t0) / 1000).toFixed(0)} s] ${line}`);
+    }
+  });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (partial) lines.push(partial);
+      const seconds = (performance.now() - t0) / 1000;
+      if (code !== 0) return reject(new Error(`${script} failed (${code}):\n${lines.slice(-40).join('\n')}`));
+      const summary = lines.filter((l) => /items|contexts/.test(l) && /->/.test(l)).pop() ?? '';
+      resolve({ seconds, summary });
+    });
+  });
 }
 
 /** .npy v1.0 header for a float32 [rows, dim] array. */
@@ -65,6 +85,8 @@ function npyHeader(rows: number, dim: number): Buffer {
 
 async function benchAssign(dir: string, items: number, dim: number, workers: number[]): Promise<void> {
   // Clustered synthetic embeddings in .npy shards of 250k rows.
+  const made = performance.now();
+  console.log(`assign: making ${items} x ${dim} synthetic embeddings...`);
   const random = new Random(21); // purpose: bench catalog
   const centres = Float32Array.from({ length: 64 * dim }, () => random.normal());
   const shardRows = 250_000;
@@ -84,6 +106,7 @@ async function benchAssign(dir: string, items: number, dim: number, workers: num
     shards.push(file);
   }
 
+  console.log(`assign: ${shards.length} .npy shard(s) made in ${((performance.now() - made) / 1000).toFixed(1)} s; load ${load()}`);
   // The model: k-means++ codebooks on a sample (training's start), exported.
   const runtime = await initBackend('auto', null);
   const model = new RqVae(runtime.tf, { inputDim: dim, encoder: [512, 256, 128], latentDim: 32, codebookSizes: [256, 256, 256] }, new Random(0));
@@ -99,7 +122,10 @@ async function benchAssign(dir: string, items: number, dim: number, workers: num
   // The engine: streaming assignment of every shard, digits, semantic_ids.jsonl.
   const t0 = performance.now();
   const parts: Int32Array[] = [];
-  for (const file of shards) parts.push((await assignStream(model, readEmbeddingChunks(file, dim))).codes);
+  for (const file of shards) {
+    parts.push((await assignStream(model, readEmbeddingChunks(file, dim))).codes);
+    console.log(`    [engine ${((performance.now() - t0) / 1000).toFixed(0)} s] ${parts.reduce((n, p) => n + p.length / 3, 0)} items assigned; load ${load()}`);
+  }
   const codes = new Int32Array(items * 3);
   let at = 0;
   for (const p of parts) {
@@ -116,7 +142,8 @@ async function benchAssign(dir: string, items: number, dim: number, workers: num
   const engineLines = fs.readFileSync(engineOut, 'utf8').split('\n');
   for (const w of workers) {
     const out = path.join(dir, `ray_ids_${w}`);
-    const job = rayJob('assign_ids.py', ['--model', path.join(dir, 'export'), '--embeddings', path.join(dir, 'emb'), '--items', idsFile, '--out', out, '--workers', String(w), '--num-cpus', String(Math.max(2, w))]);
+    console.log(`assign: Ray with ${w} onnxruntime actor(s)...`);
+    const job = await rayJob('assign_ids.py', ['--model', path.join(dir, 'export'), '--embeddings', path.join(dir, 'emb'), '--items', idsFile, '--out', out, '--workers', String(w), '--num-cpus', String(Math.max(2, w))], `assign ${w}w`);
     const mine = fs.readFileSync(path.join(out, 'semantic_ids.jsonl'), 'utf8').split('\n');
     let differ = 0;
     for (let i = 0; i < engineLines.length; i++) if (engineLines[i] !== mine[i]) differ++;
@@ -125,6 +152,7 @@ async function benchAssign(dir: string, items: number, dim: number, workers: num
 }
 
 async function benchPairs(dir: string, interactions: number, users: number, catalog: number, workers: number[]): Promise<void> {
+  console.log(`pairs: making ${interactions} interactions (${users} users, ${catalog} items, Zipf 1.1)...`);
   const seqs = zipfSequences(interactions, users, catalog, 1.1, 7);
   const items = path.join(dir, 'items.jsonl');
   fs.writeFileSync(items, Array.from({ length: catalog }, (_, i) => `{"id":"${i}"}`).join('\n') + '\n');
@@ -136,6 +164,7 @@ async function benchPairs(dir: string, interactions: number, users: number, cata
   fs.closeSync(fd);
   const opts = { window: 5, min_count: 2, criterion: 'llr' as const, threshold: null, max_per_item: null };
   const engineOut = path.join(dir, 'engine_pairs');
+  console.log(`pairs: ${seqFile} written; the engine's miner...; load ${load()}`);
   const t0 = performance.now();
   const engine = await engineMinePairs(seqFile, items, 'id', opts, engineOut);
   console.log(
@@ -144,7 +173,8 @@ async function benchPairs(dir: string, interactions: number, users: number, cata
   const engineTsv = fs.readFileSync(path.join(engineOut, 'pairs.tsv'));
   for (const w of workers) {
     const out = path.join(dir, `ray_pairs_${w}`);
-    const job = rayJob('mine_pairs.py', ['--interactions', seqFile, '--items', items, '--out', out, '--workers', String(w), '--num-cpus', String(Math.max(2, w))]);
+    console.log(`pairs: Ray with ${w} worker(s)...`);
+    const job = await rayJob('mine_pairs.py', ['--interactions', seqFile, '--items', items, '--out', out, '--workers', String(w), '--num-cpus', String(Math.max(2, w))], `pairs ${w}w`);
     const same = fs.readFileSync(path.join(out, 'pairs.tsv')).equals(engineTsv);
     console.log(`pairs ${interactions}: Ray ${w} worker(s) ${job.seconds.toFixed(1)} s wall (${job.summary}); pairs.tsv ${same ? 'identical to' : 'DIFFERS from'} the engine's; load ${load()}`);
   }

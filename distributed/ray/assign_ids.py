@@ -32,9 +32,12 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from common import InputError, atomic_path, run_main, start_ray  # noqa: E402
+from common import InputError, atomic_path, log, run_main, start_ray  # noqa: E402
 from digits import collision_digits, extend_digits  # noqa: E402
 from embedding_sources import REMOTE_INPUT_ERROR, expand, plan_slices, read_slice  # noqa: E402
+
+
+PROGRESS_SECONDS = 15.0
 
 
 class OnnxAssigner:
@@ -104,15 +107,21 @@ def main(argv: list[str] | None = None) -> int:
         fn_constructor_kwargs={"model_bytes": model_ref, "threads": args.threads},
         batch_size=args.batch_size,
         batch_format="numpy",
-        concurrency=workers,
+        compute=ray.data.ActorPoolStrategy(size=workers),
         num_cpus=args.threads,
     )
     ids_parts, index_parts, code_parts = [], [], []
+    gathered, reported = 0, time.perf_counter()
+    log(f"Ray ready after {time.perf_counter() - started:.1f} s; {len(slices)} slice(s), {workers} onnxruntime actor(s)")
     try:
         for batch in ds.iter_batches(batch_size=None, batch_format="numpy"):
             ids_parts.append(batch["id"])
             index_parts.append(batch["index"])
             code_parts.append(batch["codes"])
+            gathered += len(batch["id"])
+            if time.perf_counter() - reported > PROGRESS_SECONDS:
+                reported = time.perf_counter()
+                log(f"{gathered} items assigned, {reported - started:.0f} s")
     except Exception as e:  # Ray wraps errors raised in tasks; input errors carry a marker
         text = str(e)
         if REMOTE_INPUT_ERROR in text:
@@ -125,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     ids = np.concatenate(ids_parts)[order] if ids_parts else np.zeros(0, object)
     codes = (np.concatenate(code_parts) if code_parts else np.zeros((0, levels), np.int32))[order]
 
+    log(f"{len(ids)} items assigned in {assigned - started:.1f} s; digits and output...")
     sids, fresh = full_ids(ids, codes, existing, levels)
     write_outputs(args.out, ids, sids)
     done = time.perf_counter()

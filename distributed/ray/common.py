@@ -19,6 +19,12 @@ class InputError(Exception):
         super().__init__(f"{place}: {detail}")
 
 
+def log(message: str) -> None:
+    """A progress line on stderr (stdout holds only the output folder), with the load average."""
+    load = " / ".join(f"{v:.1f}" for v in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+    print(f"{message} (load {load})", file=sys.stderr, flush=True)
+
+
 def start_ray(num_cpus: int | None) -> None:
     """Joins the cluster when there is one (RAY_ADDRESS, set by `ray job submit`), else starts Ray locally."""
     import ray

@@ -9,12 +9,16 @@ Same result as the engine's miner (src/engine/pairs/minePairs.ts) with the same
 position of a, then b) and pairs.json (counts and score histogram). Train on them with
     collab: { weight: 0.5, pairs: { file: OUT_DIR/pairs.tsv } }
 
-Input: one user a line, `user item item ...` in time order (the engine's `.txt`
-interactions; item tokens are catalog ids). Each user's training part is kept (the
-last item is the test item, the one before it validation), unknown items dropped first.
+Input: the engine's sequence formats (interaction_sources.py): `.txt` (`user item item
+...` a line, in time order) or `.json` ({user: [items]}), or a folder of them; item
+tokens are catalog ids. Each user's training part is kept (the last item is the test
+item, the one before it validation), unknown items dropped first. As in the engine, a
+user appearing twice is refused naming the file and both lines, and unknown items are
+dropped with a warning, or refused when they are the majority.
 
-Ray Data steps: read_text -> map_batches (per batch of users: window contexts, partial
-counts keyed by pair / item / N, summed with numpy) -> groupby(key).sum -> the small
+Ray Data steps: read_text (.json: one parsing task per file) -> map_batches (per batch
+of users: window contexts, partial counts keyed by pair / item / N, plus tokens read,
+unknown tokens and one key per user hash for the checks, summed with numpy) -> groupby(key).sum -> the small
 item table and N to the driver -> map_batches (scores, positive association, threshold)
 -> [max_per_item: per-item top M as groupby(item).map_groups, union of both endpoints]
 -> sort(key) -> pairs.tsv streamed from the driver. Runs unchanged under `ray job submit`.
@@ -33,9 +37,10 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from common import InputError, atomic_path, run_main, start_ray  # noqa: E402
+from common import InputError, atomic_path, log, run_main, start_ray  # noqa: E402
 from fdlibm_log import js_log  # noqa: E402
-from pair_counts import count_sequences, training_part  # noqa: E402
+from interaction_sources import find_repeated_user, interaction_files, json_sequences, text_tokens, unknown_examples, user_hash  # noqa: E402
+from pair_counts import bookkeeping_keys, count_sequences, first_user_key, tokens_key, training_part, unknown_key  # noqa: E402
 
 DEFAULT_THRESHOLD = {"llr": 10.83, "npmi": 0.1, "pmi": 1.0}
 HISTOGRAM_BINS = 20
@@ -44,7 +49,7 @@ TSV_HEADER = "a_id\tb_id\tk11\tscore"
 
 def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--interactions", required=True, help="`user item item ...` a line (.txt), or a folder of such files")
+    p.add_argument("--interactions", required=True, help="`user item item ...` a line (.txt), {user: [items]} (.json), or a folder of such files")
     p.add_argument("--items", required=True, help="the catalog (.jsonl); its order numbers the items")
     p.add_argument("--id-field", default="id")
     p.add_argument("--out", required=True)
@@ -74,7 +79,9 @@ def effective_threshold(criterion: str, threshold: float | None, min_count: int)
 
 
 def read_catalog(file: str, id_field: str) -> list[str]:
+    """Catalog ids in file order; a repeated id is refused as the engine's catalog.ts does."""
     ids = []
+    first_line: dict[str, int] = {}
     with open(file, encoding="utf-8") as fh:
         for n, line in enumerate(fh, 1):
             if not line.strip():
@@ -84,9 +91,23 @@ def read_catalog(file: str, id_field: str) -> list[str]:
             except ValueError as e:
                 raise InputError(file, f"{n}", f"invalid JSON: {e}") from None
             if id_field not in record:
-                raise InputError(file, f"{n}", f"no field '{id_field}' (see --id-field)")
-            ids.append(str(record[id_field]))
+                raise InputError(file, f"{n}", f"missing id field '{id_field}'")
+            ident = catalog_id(file, n, id_field, record[id_field])
+            if ident in first_line:
+                raise InputError(file, f"{n}", f"duplicate id '{ident}' (first on line {first_line[ident]})")
+            first_line[ident] = n
+            ids.append(ident)
     return ids
+
+
+def catalog_id(file: str, line: int, id_field: str, value) -> str:
+    """catalog.ts idString: a non-empty string, or a number as JavaScript writes it."""
+    if isinstance(value, str) and value != "":
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        return js_number(float(value))
+    found = "an array" if isinstance(value, list) else "null" if value is None else "an object" if isinstance(value, dict) else json.dumps(value)
+    raise InputError(file, f"{line}", f"id field '{id_field}' must be a non-empty string or a number, found {found}")
 
 
 def xlogx(x: np.ndarray) -> np.ndarray:
@@ -159,8 +180,9 @@ def main(argv=None) -> int:
     num_items = len(ids)
     index_of = {ident: i for i, ident in enumerate(ids)}
     threshold = effective_threshold(args.criterion, args.threshold, args.min_count)
-    if not os.path.exists(args.interactions):
-        raise InputError(args.interactions, None, "no such file or folder")
+    files = interaction_files(args.interactions)
+    text_files = [f for f in files if not f.lower().endswith(".json")]
+    json_files = [f for f in files if f.lower().endswith(".json")]
 
     import ray
     from ray.data.expressions import col
@@ -172,31 +194,60 @@ def main(argv=None) -> int:
     # Shuffle partitions: a few per worker (Ray's default, 200, is mostly task overhead on a small cluster).
     partitions = max(2, 4 * workers)
 
-    def count_batch(batch):
+    def count_users(users):
+        """Partial counts of (user, item tokens) pairs: contexts, tokens read and unknown, user hashes."""
         index = ray.get(catalog_ref) if isinstance(catalog_ref, ray.ObjectRef) else catalog_ref
-        seqs = []
-        for line in batch["text"]:
-            tokens = line.split()
-            if len(tokens) < 2:
-                continue
-            known = [index[t] for t in tokens[1:] if t in index]
-            seqs.append(np.array(training_part(known), np.int64))
-        keys, values = count_sequences(seqs, window, num_items)
+        seqs, hashes = [], []
+        tokens = unknown = 0
+        for user, items in users:
+            hashes.append(user_hash(user))
+            known = [index[t] for t in items if t in index]
+            tokens += len(items)
+            unknown += len(items) - len(known)
+            if known:
+                seqs.append(np.array(training_part(known), np.int64))
+        keys, values = count_sequences(seqs, window, num_items, bookkeeping_keys(num_items, tokens, unknown, hashes))
         return {"key": keys, "count": values}
 
-    lines = ray.data.read_text(args.interactions, override_num_blocks=workers * 4)
-    partial = lines.map_batches(count_batch, batch_size=4096, batch_format="numpy", concurrency=workers)
-    totals = partial.groupby("key", num_partitions=partitions).sum("count").rename_columns({"sum(count)": "count"}).materialize()
+    def count_lines(batch):
+        split = (text_tokens(line) for line in batch["text"])
+        return count_users((t[0], t[1:]) for t in split if t)
 
-    # Item context counts and N: at most items + 1 rows, to the driver.
-    small = totals.filter(expr=col("key") < 0).to_pandas()
+    def count_json_file(batch):
+        return count_users((user, items) for file in batch["path"] for user, items, _line in json_sequences(str(file)))
+
+    partial = []
+    if text_files:
+        lines = ray.data.read_text(text_files, override_num_blocks=workers * 4)
+        partial.append(lines.map_batches(count_lines, batch_size=4096, batch_format="numpy", compute=ray.data.TaskPoolStrategy(size=workers)))
+    if json_files:
+        # A .json file is one document: one task parses it (from its first line to its last).
+        paths = ray.data.from_items([{"path": f} for f in json_files])
+        partial.append(paths.map_batches(count_json_file, batch_size=1, batch_format="numpy", compute=ray.data.TaskPoolStrategy(size=workers)))
+    counted = partial[0] if len(partial) == 1 else partial[0].union(*partial[1:])
+    log(f"Ray ready after {time.perf_counter() - started:.1f} s; reading and counting {len(files)} file(s) with {workers} worker(s)")
+    totals = counted.groupby("key", num_partitions=partitions).sum("count").rename_columns({"sum(count)": "count"}).materialize()
+    log(f"counted: {totals.count()} distinct keys (pairs, items, users) in {time.perf_counter() - started:.1f} s")
+
+    # The engine's reading checks: a user twice, unknown items.
+    users_key = first_user_key(num_items)
+    repeated = totals.filter(expr=(col("key") <= users_key) & (col("count") > 1)).take(100)
+    if repeated:
+        find_repeated_user(files, {users_key - int(r["key"]) for r in repeated})
+    # Item context counts, N, tokens read and unknown: at most items + 3 rows, to the driver.
+    small = totals.filter(expr=(col("key") < 0) & (col("key") > users_key)).to_pandas()
     item_contexts = np.zeros(num_items, np.int64)
-    n_contexts = 0
+    n_contexts = tokens = unknown = 0
     for key, count in zip(small["key"].to_numpy(), small["count"].to_numpy()):
         if key == -(num_items + 1):
             n_contexts = int(count)
+        elif key == tokens_key(num_items):
+            tokens = int(count)
+        elif key == unknown_key(num_items):
+            unknown = int(count)
         else:
             item_contexts[-key - 1] = count
+    check_unknown(args.interactions, files, index_of, tokens, unknown)
     na_ref = ray.put(item_contexts)
     pair_rows = totals.filter(expr=col("key") >= 0)
     candidates = pair_rows.count()
@@ -214,6 +265,7 @@ def main(argv=None) -> int:
         keep = positive & (score >= threshold)
         return {"key": key, "k11": k11, "score": score, "binned": score.astype(np.float32), "kept": keep}
 
+    log(f"{n_contexts} contexts, {candidates} candidate pairs; scoring")
     scored = pair_rows.map_batches(score_batch, batch_format="numpy").materialize()
     histogram = score_histogram(scored)
     kept = scored.filter(expr=col("kept") == True).select_columns(["key", "k11", "score"])
@@ -221,6 +273,7 @@ def main(argv=None) -> int:
         kept = top_per_item(kept, num_items, args.max_per_item, partitions)
     kept = kept.sort("key")
 
+    log(f"scored in {time.perf_counter() - started:.1f} s; sorting and writing the kept pairs")
     os.makedirs(args.out, exist_ok=True)
     written = 0
     with atomic_path(os.path.join(args.out, "pairs.tsv")) as temp:
@@ -251,6 +304,19 @@ def main(argv=None) -> int:
     )
     print(os.path.abspath(args.out))
     return 0
+
+
+def check_unknown(where: str, files: list[str], index_of: dict, tokens: int, unknown: int) -> None:
+    """interactions.ts ItemResolver.report: a warning for dropped items, an error when most
+    are unknown; SequenceBuilder.finish: an error when no user has a catalog item."""
+    if unknown > 0:
+        examples = ", ".join(f"'{e}'" for e in unknown_examples(files, index_of))
+        counted = f"{unknown} of {tokens} interactions name item ids not in the catalog (e.g. {examples})"
+        if unknown * 2 > tokens:
+            raise InputError(where, None, f"{counted}: do the ids use another id space than the catalog (check --id-field)?")
+        print(f"{where}: {counted}; they were dropped", file=sys.stderr)
+    if tokens == unknown:
+        raise InputError(where, None, "no user has any interaction with a catalog item")
 
 
 def score_histogram(scored) -> dict:

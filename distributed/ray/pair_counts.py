@@ -7,11 +7,13 @@ counted once per context. Per batch this returns partial sums keyed by
     key >= 0:           pair a < b, key = a * items + b, value = contexts holding both
     key = -(item + 1):  contexts holding the item
     key = -(items + 1): contexts in the batch (N)
-so one groupby-sum over all batches yields every count the scores need.
+and, for the reading checks (see mine_pairs.py), from `bookkeeping_keys`:
+    key = -(items + 2): item tokens read;  key = -(items + 3): tokens not in the catalog
+    key = -(items + 4) - h: user with 62-bit hash h (summed: > 1 means a repeated user)
+so one groupby-sum over all batches yields every count the scores and the checks need.
 """
 from __future__ import annotations
 
-from itertools import combinations
 
 import numpy as np
 
@@ -26,55 +28,119 @@ def training_part(items: list[int]) -> list[int]:
     return items
 
 
-def _repeats_within(seq: np.ndarray, window: int) -> bool:
-    for d in range(1, min(window, len(seq))):
-        if np.any(seq[d:] == seq[:-d]):
-            return True
-    return False
+def tokens_key(num_items: int) -> int:
+    return -(num_items + 2)
 
 
-def count_sequences(sequences: list[np.ndarray], window: int, num_items: int) -> tuple[np.ndarray, np.ndarray]:
-    """(keys, values), int64, summed within the batch."""
-    keys: list[np.ndarray] = []
-    values: list[np.ndarray] = []
+def unknown_key(num_items: int) -> int:
+    return -(num_items + 3)
+
+
+def first_user_key(num_items: int) -> int:
+    """User keys are this minus the user's hash (all below every other key)."""
+    return -(num_items + 4)
+
+
+def bookkeeping_keys(num_items: int, tokens: int, unknown: int, user_hashes: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    users = np.array(user_hashes, dtype=np.int64)
+    keys = np.concatenate([np.array([tokens_key(num_items), unknown_key(num_items)], np.int64), first_user_key(num_items) - users])
+    values = np.concatenate([np.array([tokens, unknown], np.int64), np.ones(len(users), np.int64)])
+    return keys, values
+
+
+def count_sequences(sequences: list[np.ndarray], window: int, num_items: int, extra: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(keys, values), int64, summed within the batch; `extra` (keys, values) are summed in too.
+    Vectorised over the whole batch: no Python loop per sequence or per context."""
+    keys: list[np.ndarray] = [] if extra is None else [extra[0]]
+    values: list[np.ndarray] = [] if extra is None else [extra[1]]
+    seqs = [np.asarray(s, np.int64) for s in sequences if len(s)]
     contexts = 0
-    fast: list[np.ndarray] = []
-    slow_pairs: dict[int, int] = {}
-    slow_items: dict[int, int] = {}
-    for seq in sequences:
-        length = len(seq)
-        if length == 0:
-            continue
-        if window > 0 and length > window and not _repeats_within(seq, window):
-            fast.append(seq)
-            contexts += length - window + 1
-            continue
-        # A short sequence (one context), window 0 (one context), or repeats: context by context.
-        span = length if window == 0 or length <= window else window
-        for s in range(length - span + 1):
-            ctx = sorted(set(seq[s:s + span].tolist()))
-            contexts += 1
-            for item in ctx:
-                slow_items[item] = slow_items.get(item, 0) + 1
-            for a, b in combinations(ctx, 2):
-                k = a * num_items + b
-                slow_pairs[k] = slow_pairs.get(k, 0) + 1
-    if fast:
-        k, v = _count_repeat_free(fast, window, num_items)
-        keys.append(k)
-        values.append(v)
-    if slow_pairs:
-        keys.append(np.fromiter(slow_pairs.keys(), np.int64, len(slow_pairs)))
-        values.append(np.fromiter(slow_pairs.values(), np.int64, len(slow_pairs)))
-    if slow_items:
-        keys.append(-(np.fromiter(slow_items.keys(), np.int64, len(slow_items)) + 1))
-        values.append(np.fromiter(slow_items.values(), np.int64, len(slow_items)))
+    if seqs:
+        lengths = np.array([len(s) for s in seqs], np.int64)
+        fast = _repeat_free(seqs, lengths, window) if window > 0 else np.zeros(len(seqs), bool)
+        chosen = np.nonzero(fast)[0]
+        if len(chosen):
+            k, v = _count_repeat_free([seqs[i] for i in chosen], window, num_items)
+            keys.append(k)
+            values.append(v)
+            contexts += int((lengths[chosen] - window + 1).sum())
+        rest = np.nonzero(~fast)[0]
+        if len(rest):
+            k, v, c = _count_by_context([seqs[i] for i in rest], window, num_items)
+            keys.append(k)
+            values.append(v)
+            contexts += c
     keys.append(np.array([-(num_items + 1)], np.int64))
     values.append(np.array([contexts], np.int64))
+    return sum_by_key(np.concatenate(keys), np.concatenate(values))
+
+
+def sort_unique(x: np.ndarray) -> np.ndarray:
+    """np.unique by sorting: numpy 2.4's hash-based unique for integers is 10-100x slower here."""
+    x = np.sort(x)
+    keep = np.ones(len(x), bool)
+    keep[1:] = x[1:] != x[:-1]
+    return x[keep]
+
+
+def sum_by_key(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(distinct keys ascending, the sum of the values of each), by sorting."""
+    order = np.argsort(keys, kind="stable")
+    keys, values = keys[order], values[order].astype(np.int64)
+    if len(keys) == 0:
+        return keys, values
+    starts = np.concatenate([[0], np.nonzero(keys[1:] != keys[:-1])[0] + 1])
+    return keys[starts], np.add.reduceat(values, starts)
+
+
+def _repeat_free(seqs: list[np.ndarray], lengths: np.ndarray, window: int) -> np.ndarray:
+    """Per sequence: longer than the window, and no item twice within one window."""
+    flat = np.concatenate(seqs)
+    seq_of = np.repeat(np.arange(len(seqs)), lengths)
+    repeats = np.zeros(len(seqs), bool)
+    for d in range(1, window):
+        same = (flat[d:] == flat[:-d]) & (seq_of[d:] == seq_of[:-d])
+        repeats[seq_of[d:][same]] = True
+    return (lengths > window) & ~repeats
+
+
+def _count_by_context(seqs: list[np.ndarray], window: int, num_items: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """Any sequences (short ones, window 0, repeated items): every context's distinct items
+    and distinct pairs, found by de-duplicating (context, item) and (context, pair)."""
+    flat = np.concatenate(seqs)
+    lengths = np.array([len(s) for s in seqs], np.int64)
+    span = lengths if window == 0 else np.minimum(lengths, window)
+    per_seq = lengths - span + 1
+    n_ctx = int(per_seq.sum())
+    ctx_seq = np.repeat(np.arange(len(seqs)), per_seq)
+    ctx_start = np.arange(n_ctx, dtype=np.int64) - np.repeat(np.cumsum(per_seq) - per_seq, per_seq)
+    ctx_span = span[ctx_seq]
+    ctx_first = (np.cumsum(lengths) - lengths)[ctx_seq] + ctx_start  # flat index of each context's first item
+    mem_ctx = np.repeat(np.arange(n_ctx, dtype=np.int64), ctx_span)
+    mem_k = np.arange(len(mem_ctx), dtype=np.int64) - np.repeat(np.cumsum(ctx_span) - ctx_span, ctx_span)
+    mem_item = flat[ctx_first[mem_ctx] + mem_k]
+    # Items: once per context.
+    present = sort_unique(mem_ctx * num_items + mem_item) % num_items
+    keys = [-(present + 1)]
+    # Pairs: members k < k + d of one context (contiguous in mem_*), de-duplicated per context.
+    pair_keys, pair_ctx = [], []
+    span_of_member = ctx_span[mem_ctx]
+    for d in range(1, int(ctx_span.max())):
+        i = np.nonzero(mem_k + d < span_of_member)[0]
+        x, y = mem_item[i], mem_item[i + d]
+        differ = x != y
+        i, x, y = i[differ], x[differ], y[differ]
+        pair_keys.append(np.minimum(x, y) * num_items + np.maximum(x, y))
+        pair_ctx.append(mem_ctx[i])
+    if pair_keys:
+        pk, pc = np.concatenate(pair_keys), np.concatenate(pair_ctx)
+        order = np.lexsort((pk, pc))
+        pk, pc = pk[order], pc[order]
+        first = np.ones(len(pk), bool)
+        first[1:] = (pk[1:] != pk[:-1]) | (pc[1:] != pc[:-1])
+        keys.append(pk[first])
     all_keys = np.concatenate(keys)
-    all_values = np.concatenate(values)
-    unique, inverse = np.unique(all_keys, return_inverse=True)
-    return unique, np.bincount(inverse, weights=all_values, minlength=len(unique)).astype(np.int64)
+    return all_keys, np.ones(len(all_keys), np.int64), n_ctx
 
 
 def _count_repeat_free(seqs: list[np.ndarray], window: int, num_items: int) -> tuple[np.ndarray, np.ndarray]:

@@ -18,6 +18,8 @@ import { exportRun } from '../../src/engine/export/exportRun';
 import { syntheticRun } from '../support/tokenizerRun';
 import { CLI, REPO_ROOT, runCli } from '../support/cli';
 import { engineMinePairs } from '../../bench/enginePairs';
+import { loadCatalog } from '../../src/engine/data/catalog';
+import { loadInteractions } from '../../src/engine/data/interactions';
 import { clusteredEmbeddings } from '../support/tokenizerRun';
 import type { PairMiningOptions } from '../../src/engine/pairs';
 
@@ -63,6 +65,8 @@ test('Ray jobs reproduce `semid ids` and the engine\'s pairs.tsv (pytest in dist
       fs.writeFileSync(path.join(root, 'pairs', name, 'settings.json'), JSON.stringify(opts));
     }
 
+    await engineReadingCases(root);
+
     const r = spawnSync(VENV_PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', path.join(REPO_ROOT, 'distributed', 'ray', 'tests')], {
       cwd: path.join(REPO_ROOT, 'distributed', 'ray'),
       env: { ...process.env, SEMID_RAY_FIXTURES: root, SEMID_RAY_RUN: run.runDir, SEMID_BEAUTY_SLICE: SLICE, PYTHONDONTWRITEBYTECODE: '1' },
@@ -77,3 +81,40 @@ test('Ray jobs reproduce `semid ids` and the engine\'s pairs.tsv (pytest in dist
     fs.rmSync(root, { recursive: true, force: true });
   }
 });
+
+/**
+ * Interaction files the engine reads or refuses, beside what it makes of them: the Beauty
+ * slice as a .json object (pairs/llr_json/, mined by the engine from that file) and bad
+ * files (a user twice in .txt and in .json, mostly unknown items) with the engine's
+ * error message each, in reading/engine_errors.json, for the Ray miner to match.
+ */
+async function engineReadingCases(root: string): Promise<void> {
+  const dir = path.join(root, 'reading');
+  fs.mkdirSync(dir, { recursive: true });
+  const rows = fs.readFileSync(path.join(SLICE, 'sequences.txt'), 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => l.trim().split(/\s+/));
+  // Items as numbers where they look like numbers: the engine reads both.
+  const entries = rows.map(([user, ...items]) => `  ${JSON.stringify(user)}: [${items.map((it, i) => (i % 2 === 0 && /^[1-9]\d*$/.test(it) ? it : JSON.stringify(it))).join(', ')}]`);
+  fs.writeFileSync(path.join(dir, 'slice.json'), `{\n${entries.join(',\n')}\n}\n`);
+  await engineMinePairs(path.join(dir, 'slice.json'), path.join(SLICE, 'items.jsonl'), 'id', PAIR_SETTINGS.llr, path.join(root, 'pairs', 'llr_json'));
+  fs.writeFileSync(path.join(root, 'pairs', 'llr_json', 'settings.json'), JSON.stringify(PAIR_SETTINGS.llr));
+
+  const bad: Record<string, string> = {
+    'dup.txt': ['u1 1 2 3', '', 'u2 4 5 6', 'u3 7 8', 'u2 9 10', 'u1 11'].join('\n') + '\n',
+    'dup.json': '{\n  "u1": ["1", "2", "3"],\n  "u2": [4, 5,\n    6],\n  "u1": ["7"]\n}\n',
+    'unknown.txt': ['u1 1 x1 x2', 'u2 x3 x1 2 x4', 'u3 x5 x6 x7 3'].join('\n') + '\n',
+  };
+  const catalog = await loadCatalog(path.join(SLICE, 'items.jsonl'), 'id');
+  const messages: Record<string, string> = {};
+  for (const [name, text] of Object.entries(bad)) {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, text);
+    try {
+      await loadInteractions(file, catalog, null);
+      throw new Error(`the engine read ${name}; it should refuse it`);
+    } catch (e) {
+      if (!(e instanceof Error) || e.name !== 'DataError') throw e;
+      messages[name] = e.message;
+    }
+  }
+  fs.writeFileSync(path.join(dir, 'engine_errors.json'), JSON.stringify(messages, null, 2));
+}

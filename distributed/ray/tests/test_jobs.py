@@ -168,3 +168,133 @@ def test_kept_pairs_equal_the_engines_pairs_tsv(tmp_path, setting):
     assert mine.count(b"\n") > 100, "too few pairs to say anything"
     assert mine == read(os.path.join(engine, "pairs.tsv"))
     assert json.load(open(tmp_path / "pairs.json")) == json.load(open(os.path.join(engine, "pairs.json")))
+
+
+# --- mine_pairs.py: reading interactions as the engine does -------------------------------
+
+
+def mine(tmp_path, interactions: str, *extra: str) -> str:
+    out = str(tmp_path / "out")
+    argv = ["--interactions", interactions, "--items", os.path.join(SLICE, "items.jsonl"), "--out", out, "--workers", "2", *extra]
+    assert mine_pairs.main(argv) == 0
+    return out
+
+
+def engine_error(name: str) -> str:
+    return json.load(open(os.path.join(FIXTURES, "reading", "engine_errors.json")))[name]
+
+
+@needs_fixtures
+def test_a_json_sequences_file_gives_the_engines_pairs(tmp_path):
+    out = mine(tmp_path, os.path.join(FIXTURES, "reading", "slice.json"))
+    engine = os.path.join(FIXTURES, "pairs", "llr_json")
+    assert read(os.path.join(out, "pairs.tsv")) == read(os.path.join(engine, "pairs.tsv"))
+    # The same sequences as the .txt slice: the same pairs as from that file.
+    assert read(os.path.join(engine, "pairs.tsv")) == read(os.path.join(FIXTURES, "pairs", "llr", "pairs.tsv"))
+
+
+@needs_fixtures
+@pytest.mark.parametrize("name", ["dup.txt", "dup.json"])
+def test_a_user_twice_is_refused_with_the_engines_message_and_nothing_is_written(tmp_path, name):
+    with pytest.raises(InputError) as caught:
+        mine(tmp_path, os.path.join(FIXTURES, "reading", name))
+    assert str(caught.value) == engine_error(name)
+    assert "appears again" in str(caught.value)
+    assert not (tmp_path / "out" / "pairs.tsv").exists()
+
+
+@needs_fixtures
+def test_mostly_unknown_items_are_refused_with_the_engines_count_and_examples(tmp_path):
+    with pytest.raises(InputError) as caught:
+        mine(tmp_path, os.path.join(FIXTURES, "reading", "unknown.txt"))
+    counted = engine_error("unknown.txt").split(": do the ids")[0]
+    assert str(caught.value).startswith(counted + ": ")
+    assert not (tmp_path / "out" / "pairs.tsv").exists()
+
+
+@needs_fixtures
+def test_a_user_in_two_files_of_a_folder_is_refused_naming_both(tmp_path):
+    folder = tmp_path / "seqs"
+    folder.mkdir()
+    (folder / "a.txt").write_text("u1 1 2 3\nu2 4 5 6\n")
+    (folder / "b.json").write_text('{"u3": [7, 8],\n "u2": ["9"]}\n')
+    (folder / ".hidden.txt").write_text("u1 1 2\n")  # skipped, as hidden files are
+    with pytest.raises(InputError) as caught:
+        mine(tmp_path, str(folder))
+    assert str(caught.value) == f"{folder / 'b.json'}:2: user 'u2' appears again (first on {folder / 'a.txt'}:2)"
+
+
+def test_json_sequences_are_read_with_lines_and_javascript_number_tokens(tmp_path):
+    from interaction_sources import json_sequences
+
+    src = tmp_path / "s.json"
+    src.write_text('\ufeff{\n "a": [1, "x y", 2.0, 1e21],\n\n "b":\n  [0.5, -3]\n}')
+    assert list(json_sequences(str(src))) == [("a", ["1", "x y", "2", "1e+21"], 2), ("b", ["0.5", "-3"], 4)]
+    src.write_text('{\n "a": [1],\n "b": [true]\n}')
+    with pytest.raises(InputError, match=r"s\.json:3: user 'b': item true is not a string or a number"):
+        list(json_sequences(str(src)))
+    src.write_text('[["a", 1]]')
+    with pytest.raises(InputError, match=r"s\.json:1: expected a JSON object \{user: \[items in time order\]\}, found an array"):
+        list(json_sequences(str(src)))
+
+
+def test_unsupported_interaction_formats_are_refused_naming_the_file(tmp_path):
+    from interaction_sources import interaction_files
+
+    inter = tmp_path / "x.inter"
+    inter.write_text("user_id:token\titem_id:token\n")
+    with pytest.raises(InputError, match=r"x\.inter: unsupported interactions format '\.inter' \(expected \.txt or \.json\)"):
+        interaction_files(str(inter))
+    with pytest.raises(InputError, match="no such file or folder"):
+        interaction_files(str(tmp_path / "missing.txt"))
+
+
+def test_text_lines_split_on_javascript_whitespace_only():
+    from interaction_sources import text_tokens
+
+    assert text_tokens("\ufeffu1\u00a0a\tb  c\r\n") == ["u1", "a", "b", "c"]
+    assert text_tokens("u1 a\x1cb") == ["u1", "a\x1cb"]  # Python's split() would cut at \x1c; the engine does not
+    assert text_tokens("  \n") == []
+
+
+def test_a_repeated_catalog_id_is_refused_naming_both_lines(tmp_path):
+    items = tmp_path / "items.jsonl"
+    items.write_text('{"id": "a"}\n{"id": 7}\n{"id": 7.0}\n')
+    with pytest.raises(InputError, match=r"items\.jsonl:3: duplicate id '7' \(first on line 2\)"):
+        mine_pairs.read_catalog(str(items), "id")
+
+
+# --- pair_counts.py: the vectorised counts against a context-by-context count ---------------
+
+
+def reference_counts(sequences, window, num_items):
+    """Contexts one by one, items once per context (the engine's definition), in plain Python."""
+    from itertools import combinations
+
+    counts = {}
+    contexts = 0
+    for seq in sequences:
+        seq = list(seq)
+        if not seq:
+            continue
+        span = len(seq) if window == 0 or len(seq) <= window else window
+        for s in range(len(seq) - span + 1):
+            ctx = sorted(set(seq[s:s + span]))
+            contexts += 1
+            for item in ctx:
+                counts[-(item + 1)] = counts.get(-(item + 1), 0) + 1
+            for a, b in combinations(ctx, 2):
+                counts[a * num_items + b] = counts.get(a * num_items + b, 0) + 1
+    counts[-(num_items + 1)] = contexts
+    return counts
+
+
+@pytest.mark.parametrize("window", [0, 1, 2, 3, 5])
+def test_vectorised_window_counts_equal_context_by_context_counts(window):
+    from pair_counts import count_sequences
+
+    rng = np.random.default_rng(window)  # purpose: random sequences with and without repeats
+    num_items = 30
+    sequences = [rng.integers(0, num_items if i % 3 else 8, size=rng.integers(0, 12)) for i in range(300)]
+    keys, values = count_sequences(sequences, window, num_items)
+    assert dict(zip(keys.tolist(), values.tolist())) == reference_counts(sequences, window, num_items)
