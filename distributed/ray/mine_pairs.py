@@ -321,10 +321,22 @@ def check_unknown(where: str, files: list[str], index_of: dict, tokens: int, unk
 
 def score_histogram(scored) -> dict:
     """scoreHistogram.ts: 20 bins between the least and greatest score of the pairs with k11 >= min_count."""
-    if scored.count() == 0:
+    # Least and greatest score in one pass over the blocks (Ray's min() and max() are each a
+    # shuffled aggregation: two extra passes).
+    def extremes(batch):
+        score = batch["score"]
+        if len(score) == 0:
+            return {"lo": np.zeros(0), "hi": np.zeros(0)}
+        return {"lo": np.array([np.min(score)]), "hi": np.array([np.max(score)])}
+
+    los, his = [], []
+    for batch in scored.map_batches(extremes, batch_size=None, batch_format="numpy").iter_batches(batch_size=None, batch_format="numpy"):
+        los.extend(batch["lo"].tolist())
+        his.extend(batch["hi"].tolist())
+    if not los:
         lo, hi = 0.0, 1.0
     else:
-        lo, hi = float(scored.min("score")), float(scored.max("score"))
+        lo, hi = min(los), max(his)
         if not (math.isfinite(lo) and math.isfinite(hi)):
             lo, hi = 0.0, 1.0
         elif hi <= lo:
