@@ -62,13 +62,16 @@ and tokenizer.json (levels, code sizes, digit rule; tf-idf runs: the featurizer)
                   is that directory
 
 ${FOOTER}`,
-  eval: `usage: semid eval <run-dir> [--set eval.key=value]... [--backend B]
+  eval: `usage: semid eval <run-dir> [--set eval.key=value]... [--backend B] [--resume]
 
 Retrieval evaluation of a completed run's IDs (TIGER protocol): trains the generative
 retriever (and the baselines of eval.baselines) on the run's data.interactions and
 writes eval.json; the last stdout line is its path.
   --set eval.k=v    override an eval.* key (repeatable), e.g. --set eval.retrieval.minutes=5
   --backend B       auto | gpu | native | wasm | cpu (default: the run's engine.backend)
+  --resume          continue the evaluation Ctrl-C interrupted (exit 130), from its
+                    checkpoint, with the same --set; the results equal an
+                    uninterrupted evaluation's
 
 ${FOOTER}`,
   compare: `usage: semid compare <run-a> <run-b> [--model M] [--model-b M] [--split valid|test] [--samples N] [--json]
@@ -94,7 +97,7 @@ usage:
   semid export <run-dir> [--format onnx] [--out DIR]
       the tokenizer as model.onnx (embeddings [N, D] -> codes [N, L]) + tokenizer.json
   semid sweep <experiment.yaml> [--seeds N] [--set k=v]...
-  semid eval <run-dir> [--set eval.key=value]... [--backend B]
+  semid eval <run-dir> [--set eval.key=value]... [--backend B] [--resume]
   semid compare <run-a> <run-b> [--model M] [--model-b M] [--split valid|test] [--json]
   semid <command> --help
   semid --version

@@ -8,10 +8,10 @@ export class EvalInputError extends Error {
   }
 }
 
-/** A stop request ended the evaluation before its results (exit code 130). */
+/** A stop request ended the evaluation before its results (exit code 130); its checkpoint is kept. */
 export class EvalInterrupted extends Error {
-  constructor() {
-    super('evaluation interrupted; nothing was written (run semid eval again)');
+  constructor(readonly runDir: string) {
+    super(`evaluation interrupted; eval.json not written; continue with: semid eval ${runDir} --resume`);
     this.name = 'EvalInterrupted';
   }
 }

@@ -30,6 +30,7 @@ import { rankCases, type SequenceRanker } from './ranker';
 import type { TransformerShape } from './model/causalTransformer';
 import { evalRandom } from './streams';
 import { EvalInputError, EvalInterrupted } from './errors';
+import { EvalCheckpoint, type ResumeMode } from './evalCheckpoint';
 
 export const EVAL_FILES = { report: 'eval.json', ranks: 'eval_ranks.json' } as const;
 
@@ -41,7 +42,12 @@ export interface EvalSink {
   stopRequested(): boolean;
 }
 
-export async function evaluateRun(runDir: string, config: ExperimentConfig, runtime: EngineRuntime, sink: EvalSink): Promise<EvalReport> {
+/**
+ * `resume`: 'no' starts over (an earlier checkpoint is dropped), 'yes' continues the
+ * interrupted evaluation of eval_checkpoint/ (same eval settings, else EvalInputError),
+ * 'if-present' continues one where there is one with the same settings.
+ */
+export async function evaluateRun(runDir: string, config: ExperimentConfig, runtime: EngineRuntime, sink: EvalSink, resume: ResumeMode = 'no'): Promise<EvalReport> {
   const t0 = Date.now();
   const tf = runtime.tf;
   const options = config.eval.retrieval;
@@ -76,6 +82,11 @@ export async function evaluateRun(runDir: string, config: ExperimentConfig, runt
     layers: options.layers, heads: options.heads, dModel: options.d_model, ff: options.ff, dropout: options.dropout, maxHistory: options.max_history,
   };
   const ranks: EvalRanksFile = { users: split.users, models: {} };
+  const checkpoint = new EvalCheckpoint(tf, runDir, config, resume);
+  if (checkpoint.resumed) {
+    const done = (['retriever', 'sasrec'] as const).filter((m) => checkpoint.ranked(m) !== null);
+    sink.log('info', `eval: resuming the interrupted evaluation${done.length > 0 ? ` (${done.join(' and ')} already ranked)` : ''}`);
+  }
   const hooks = (model: 'retriever' | 'sasrec') => {
     // A plain progress line about once a minute between epochs (an epoch can take minutes on a CPU).
     let lastLine = Date.now();
@@ -97,25 +108,24 @@ export async function evaluateRun(runDir: string, config: ExperimentConfig, runt
   };
 
   // The generative retriever.
-  const retriever = build(tf, () => new GenerativeRetriever(tf, shape, trie, sids, evalRandom(options.seed, 'retriever/init'), options.beams));
-  let retrieverFit: FitResult;
-  let retrieverRanks: { valid: Int32Array; test: Int32Array };
-  let invalid: number;
-  let generated: number;
-  const retrieverParams = parameterCount(retriever.variables);
-  try {
-    sink.log('info', `eval retriever: ${retrieverParams} parameters, ${windows.length} training windows, ${validSample.length} validation users pick the best epoch`);
-    retrieverFit = await fitRanker(tf, 'retriever', retriever, windows, validSample, options, hooks('retriever'));
-    if (retrieverFit.stoppedBy === 'stopped') throw new EvalInterrupted();
-    const valid = await rankAll(retriever, split.valid, options.max_history, sink, 'retriever', step, now);
-    const test = await rankAll(retriever, split.test, options.max_history, sink, 'retriever', step, now);
-    invalid = test.invalid;
-    generated = test.generated;
-    retrieverRanks = { valid: valid.ranks, test: test.ranks };
-  } finally {
-    for (const v of retriever.variables) v.dispose();
+  let retrieverDone = checkpoint.ranked('retriever');
+  if (retrieverDone === null) {
+    const retriever = build(tf, () => new GenerativeRetriever(tf, shape, trie, sids, evalRandom(options.seed, 'retriever/init'), options.beams));
+    try {
+      const parameters = parameterCount(retriever.variables);
+      sink.log('info', `eval retriever: ${parameters} parameters, ${windows.length} training windows, ${validSample.length} validation users pick the best epoch`);
+      const fit = await fitRanker(tf, 'retriever', retriever, windows, validSample, options, hooks('retriever'), checkpoint.fitStore('retriever'));
+      if (fit.stoppedBy === 'stopped') throw new EvalInterrupted(runDir);
+      const valid = await rankAll(retriever, split.valid, options.max_history, sink, 'retriever', step, now, runDir);
+      const test = await rankAll(retriever, split.test, options.max_history, sink, 'retriever', step, now, runDir);
+      retrieverDone = { fit, parameters, valid: [...valid.ranks], test: [...test.ranks], invalid: test.invalid, generated: test.generated };
+      checkpoint.saveRanked('retriever', retrieverDone);
+    } finally {
+      for (const v of retriever.variables) v.dispose();
+    }
   }
-  ranks.models.retriever = { valid: [...retrieverRanks.valid], test: [...retrieverRanks.test] };
+  ranks.models.retriever = { valid: retrieverDone.valid, test: retrieverDone.test };
+  const { invalid, generated } = retrieverDone;
 
   const baselines: EvalReport['baselines'] = {};
   if (config.eval.baselines.includes('popularity')) {
@@ -124,24 +134,29 @@ export async function evaluateRun(runDir: string, config: ExperimentConfig, runt
     ranks.models.popularity = { valid: [...pop.valid], test: [...pop.test] };
   }
   if (config.eval.baselines.includes('sasrec')) {
-    const sasrec = build(tf, () => new SasRec(tf, shape, ids.ids.length, evalRandom(options.seed, 'sasrec/init')));
-    try {
-      const params = parameterCount(sasrec.variables);
-      sink.log('info', `eval sasrec: ${params} parameters (full softmax over ${ids.ids.length} items)`);
-      const fit = await fitRanker(tf, 'sasrec', sasrec, windows, validSample, options, hooks('sasrec'));
-      if (fit.stoppedBy === 'stopped') throw new EvalInterrupted();
-      const valid = (await rankAll(sasrec, split.valid, options.max_history, sink, 'sasrec', step, now)).ranks;
-      const test = (await rankAll(sasrec, split.test, options.max_history, sink, 'sasrec', step, now)).ranks;
-      baselines.sasrec = { valid: summarizeRanks(valid), test: summarizeRanks(test), model: modelInfo(fit, params) };
-      ranks.models.sasrec = { valid: [...valid], test: [...test] };
-    } finally {
-      for (const v of sasrec.variables) v.dispose();
+    let sasrecDone = checkpoint.ranked('sasrec');
+    if (sasrecDone === null) {
+      const sasrec = build(tf, () => new SasRec(tf, shape, ids.ids.length, evalRandom(options.seed, 'sasrec/init')));
+      try {
+        const parameters = parameterCount(sasrec.variables);
+        sink.log('info', `eval sasrec: ${parameters} parameters (full softmax over ${ids.ids.length} items)`);
+        const fit = await fitRanker(tf, 'sasrec', sasrec, windows, validSample, options, hooks('sasrec'), checkpoint.fitStore('sasrec'));
+        if (fit.stoppedBy === 'stopped') throw new EvalInterrupted(runDir);
+        const valid = (await rankAll(sasrec, split.valid, options.max_history, sink, 'sasrec', step, now, runDir)).ranks;
+        const test = (await rankAll(sasrec, split.test, options.max_history, sink, 'sasrec', step, now, runDir)).ranks;
+        sasrecDone = { fit, parameters, valid: [...valid], test: [...test], invalid: 0, generated: 0 };
+        checkpoint.saveRanked('sasrec', sasrecDone);
+      } finally {
+        for (const v of sasrec.variables) v.dispose();
+      }
     }
+    baselines.sasrec = { valid: summarizeRanks(Int32Array.from(sasrecDone.valid)), test: summarizeRanks(Int32Array.from(sasrecDone.test)), model: modelInfo(sasrecDone.fit, sasrecDone.parameters) };
+    ranks.models.sasrec = { valid: sasrecDone.valid, test: sasrecDone.test };
   }
 
   const report: EvalReport = {
-    valid: summarizeRanks(retrieverRanks.valid),
-    test: summarizeRanks(retrieverRanks.test),
+    valid: summarizeRanks(Int32Array.from(retrieverDone.valid)),
+    test: summarizeRanks(Int32Array.from(retrieverDone.test)),
     users: split.users.length,
     skipped: split.skippedUsers,
     unknown_items: loaded.unknownItems,
@@ -152,12 +167,13 @@ export async function evaluateRun(runDir: string, config: ExperimentConfig, runt
     beams: options.beams,
     backend: runtime.backend,
     seconds: round((Date.now() - t0) / 1000, 1),
-    retriever: modelInfo(retrieverFit, retrieverParams),
+    retriever: modelInfo(retrieverDone.fit, retrieverDone.parameters),
     baselines,
     finished_at: now(),
   };
   writeJsonAtomic(path.join(runDir, EVAL_FILES.ranks), ranks);
   writeJsonAtomic(path.join(runDir, EVAL_FILES.report), report);
+  checkpoint.discard();
   const latest: RunSummary = { ...readSummary(runDir), eval: flattenReport(report) };
   delete latest.eval_error;
   writeSummary(runDir, latest);
@@ -181,10 +197,10 @@ export function flattenReport(report: EvalReport): Record<string, number> {
   return out;
 }
 
-async function rankAll(model: SequenceRanker, cases: EvalCase[], maxHistory: number, sink: EvalSink, name: 'retriever' | 'sasrec', step: number, now: () => string) {
+async function rankAll(model: SequenceRanker, cases: EvalCase[], maxHistory: number, sink: EvalSink, name: 'retriever' | 'sasrec', step: number, now: () => string, runDir: string) {
   const t0 = Date.now();
   const result = await rankCases(model, cases, maxHistory, RANK_BATCH, () => {
-    if (sink.stopRequested()) throw new EvalInterrupted();
+    if (sink.stopRequested()) throw new EvalInterrupted(runDir);
   });
   const seconds = (Date.now() - t0) / 1000;
   sink.emit({ type: 'eval_progress', time: now(), step, model: name, phase: 'rank', epoch: 0, epochs: 0, model_step: 0, loss: null, valid_recall10: null, best: false, seconds: round(seconds, 1) });

@@ -3,9 +3,9 @@
  * length-bucketed batches of training windows, validation Recall@10 after every
  * epoch (ties: NDCG@10), the best epoch's weights kept (early stopping after `patience` epochs
  * without improvement), and a wall-clock cap of `minutes`. A stop request ends
- * training after the current step; the best weights so far are kept.
+ * training after the current step and saves where it stands (with a FitStore).
  */
-import type { TF, Tensor } from '../tf/types';
+import type { TF, Tensor, Variable } from '../tf/types';
 import { Optimizer } from '../model/optimizer';
 import type { RetrievalOptions } from '../config/experiment';
 import { trainingBatch } from './model/sequenceBatch';
@@ -48,6 +48,44 @@ export const RANK_BATCH = 128;
 /** Milliseconds between yields to the event loop, so a Ctrl-C (a signal handler) is seen within a step. */
 const YIELD_MS = 200;
 
+/**
+ * Where a fit stands, saved at every epoch's end, on a stop request and when training
+ * ends, so an interrupted evaluation continues with the very batches, dropout draws and
+ * optimizer state an uninterrupted one would have used (semid eval --resume).
+ */
+export interface FitState {
+  /** The epoch in progress (1-based) and how many of its batches are done. */
+  epoch: number;
+  batch: number;
+  /** The batch-order stream's state when this epoch's batches were drawn, and the dropout stream's now. */
+  epochOrder: number[];
+  dropout: number[];
+  steps: number;
+  lossSum: number;
+  lossCount: number;
+  bestEpoch: number;
+  bestRecall: number;
+  bestNdcg: number;
+  sinceBest: number;
+  /** Training wall time of every sitting so far: the `minutes` cap counts all of them. */
+  seconds: number;
+  optimizerStep: number;
+  /** Set once training has ended: the variables then hold the best epoch's weights. */
+  finished: FitResult | null;
+}
+
+export interface NamedTensor {
+  name: string;
+  tensor: Variable;
+}
+
+/** Keeps one model's FitState and tensors (eval/evalCheckpoint.ts); absent = no checkpoints. */
+export interface FitStore {
+  /** Assigns the saved tensors into `tensors` (by name) and returns the saved state, or null when there is none. */
+  load(tensors: NamedTensor[]): FitState | null;
+  save(state: FitState, tensors: NamedTensor[]): void;
+}
+
 export async function fitRanker(
   tf: TF,
   name: 'retriever' | 'sasrec',
@@ -56,9 +94,9 @@ export async function fitRanker(
   validCases: EvalCase[],
   options: RetrievalOptions,
   hooks: FitHooks,
+  store: FitStore | null = null,
 ): Promise<FitResult> {
   const t0 = Date.now();
-  const deadline = t0 + options.minutes * 60_000;
   const variables = model.variables;
   // In a tidy: the zero tensors the optimizer's slot variables start from are freed.
   let optimizer!: Optimizer;
@@ -68,29 +106,60 @@ export async function fitRanker(
   const order = evalRandom(options.seed, `${name}/batches`);
   const dropoutStream = evalRandom(options.seed, `${name}/dropout`);
   const dropout = (): number => dropoutStream.nextUint32();
-  let best = tf.tidy(() => variables.map((v) => tf.clone(v)));
-  let bestEpoch = 0;
-  let bestRecall = -1;
-  let bestNdcg = -1;
-  let steps = 0;
-  let epoch: number;
+  const best = tf.tidy(() => variables.map((v) => tf.variable(tf.clone(v), false)));
+  const named = (): NamedTensor[] => [
+    ...variables.map((v, i) => ({ name: `weights/${i}`, tensor: v })),
+    ...best.map((v, i) => ({ name: `best/${i}`, tensor: v })),
+    ...optimizer.stateTensors(),
+  ];
+  const saved = store?.load(named()) ?? null;
+  const state: FitState = saved ?? {
+    epoch: 1, batch: 0, epochOrder: order.getState(), dropout: dropoutStream.getState(), steps: 0, lossSum: 0, lossCount: 0,
+    bestEpoch: 0, bestRecall: -1, bestNdcg: -1, sinceBest: 0, seconds: 0, optimizerStep: 0, finished: null,
+  };
+  if (state.finished) {
+    for (const t of best) t.dispose();
+    optimizer.dispose();
+    return state.finished;
+  }
+  optimizer.step = state.optimizerStep;
+  dropoutStream.setState(state.dropout);
+  order.setState(state.epochOrder);
+  const earlier = state.seconds;
+  const elapsed = (): number => earlier + (Date.now() - t0) / 1000;
+  const save = (): void => {
+    if (!store) return;
+    state.dropout = dropoutStream.getState();
+    state.optimizerStep = optimizer.step;
+    state.seconds = elapsed();
+    store.save(state, named());
+  };
+  let epoch = state.epoch;
   let stoppedBy: StopReason = 'epochs';
-  let sinceBest = 0;
   let lastYield = Date.now();
   try {
-    outer: for (epoch = 1; epoch <= options.epochs; epoch++) {
-      let lossSum = 0;
-      let lossCount = 0;
-      for (const batch of epochBatches(windows, options.batch_size, order)) {
+    outer: for (; epoch <= options.epochs; epoch++) {
+      // The epoch's batches come from the stream's state at its start, so a resumed epoch draws the same ones.
+      if (epoch !== state.epoch) {
+        state.epoch = epoch;
+        state.batch = 0;
+        state.lossSum = 0;
+        state.lossCount = 0;
+        state.epochOrder = order.getState();
+      }
+      const batches = epochBatches(windows, options.batch_size, order);
+      for (; state.batch < batches.length; state.batch++) {
+        const batch = batches[state.batch];
         if (Date.now() - lastYield >= YIELD_MS) {
           await new Promise((resolve) => setImmediate(resolve));
           lastYield = Date.now();
         }
         if (hooks.stopRequested()) {
           stoppedBy = 'stopped';
+          save();
           break outer;
         }
-        if (Date.now() > deadline) {
+        if (elapsed() > options.minutes * 60) {
           stoppedBy = 'minutes';
           break;
         }
@@ -100,13 +169,13 @@ export async function fitRanker(
         const loss = value.dataSync()[0];
         value.dispose();
         for (const g of Object.values(grads)) (g as Tensor).dispose();
-        if (!Number.isFinite(loss)) throw new Error(`${name}: the training loss became ${loss} at step ${steps + 1} (try a lower eval.retrieval.lr)`);
-        steps++;
-        lossSum += loss;
-        lossCount++;
-        hooks.onStep?.(steps, loss);
+        if (!Number.isFinite(loss)) throw new Error(`${name}: the training loss became ${loss} at step ${state.steps + 1} (try a lower eval.retrieval.lr)`);
+        state.steps++;
+        state.lossSum += loss;
+        state.lossCount++;
+        hooks.onStep?.(state.steps, loss);
       }
-      if (lossCount === 0) {
+      if (state.lossCount === 0) {
         // The cap fell on an epoch boundary: this epoch never started.
         epoch--;
         break;
@@ -115,32 +184,45 @@ export async function fitRanker(
       const recall = mean(perUser(validRanks, 'recall@10'));
       // Ties in Recall@10 (it saturates on easy data) go to the better NDCG@10.
       const ndcg = mean(perUser(validRanks, 'ndcg@10'));
-      const improved = recall > bestRecall || (recall === bestRecall && ndcg > bestNdcg);
+      const improved = recall > state.bestRecall || (recall === state.bestRecall && ndcg > state.bestNdcg);
       if (improved) {
-        for (const t of best) t.dispose();
-        best = tf.tidy(() => variables.map((v) => tf.clone(v)));
-        bestRecall = recall;
-        bestNdcg = ndcg;
-        bestEpoch = epoch;
-        sinceBest = 0;
+        tf.tidy(() => variables.forEach((v, i) => best[i].assign(v)));
+        state.bestRecall = recall;
+        state.bestNdcg = ndcg;
+        state.bestEpoch = epoch;
+        state.sinceBest = 0;
       } else {
-        sinceBest++;
+        state.sinceBest++;
       }
-      hooks.onEpoch({ model: name, epoch, epochs: options.epochs, step: steps, loss: lossSum / lossCount, validRecall10: recall, best: improved, seconds: (Date.now() - t0) / 1000 });
+      hooks.onEpoch({ model: name, epoch, epochs: options.epochs, step: state.steps, loss: state.lossSum / state.lossCount, validRecall10: recall, best: improved, seconds: elapsed() });
       if (stoppedBy === 'minutes') break;
-      if (sinceBest >= options.patience) {
+      if (state.sinceBest >= options.patience) {
         stoppedBy = 'patience';
         break;
+      }
+      if (epoch < options.epochs) {
+        // The next epoch's start, saved: a process killed outright loses at most one epoch.
+        state.epoch = epoch + 1;
+        state.batch = 0;
+        state.lossSum = 0;
+        state.lossCount = 0;
+        state.epochOrder = order.getState();
+        save();
       }
     }
     // The loop counter runs one past the last epoch on normal exit.
     epoch = Math.min(epoch, options.epochs);
-    if (bestEpoch > 0) variables.forEach((v, i) => v.assign(best[i]));
+    if (stoppedBy !== 'stopped') {
+      if (state.bestEpoch > 0) variables.forEach((v, i) => v.assign(best[i]));
+      state.finished = { epochs: epoch, bestEpoch: state.bestEpoch, bestValidRecall10: Math.max(0, state.bestRecall), steps: state.steps, seconds: elapsed(), stoppedBy };
+      save();
+      return state.finished;
+    }
   } finally {
     for (const t of best) t.dispose();
     optimizer.dispose();
   }
-  return { epochs: epoch, bestEpoch, bestValidRecall10: Math.max(0, bestRecall), steps, seconds: (Date.now() - t0) / 1000, stoppedBy };
+  return { epochs: epoch, bestEpoch: state.bestEpoch, bestValidRecall10: Math.max(0, state.bestRecall), steps: state.steps, seconds: elapsed(), stoppedBy };
 }
 
 /**

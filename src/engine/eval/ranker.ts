@@ -32,20 +32,27 @@ export interface CaseRanks {
   generated: number;
 }
 
-/** Ranks every case's target, `batchSize` histories at a time. */
+/**
+ * Ranks every case's target, `batchSize` histories at a time. Cases are batched by
+ * history length (a batch is padded to its longest history; in file order most of
+ * Beauty's 128-user batches padded to 20 slots for ~7 real ones); ranks come back in
+ * case order.
+ */
 export async function rankCases(model: SequenceRanker, cases: EvalCase[], maxHistory: number, batchSize: number, onBatch?: (done: number) => void): Promise<CaseRanks> {
   const ranks = new Int32Array(cases.length);
+  const length = (c: EvalCase): number => Math.min(c.history.length, maxHistory);
+  const order = Array.from({ length: cases.length }, (_, i) => i).sort((a, b) => length(cases[a]) - length(cases[b]) || a - b);
   let invalid = 0;
   let generated = 0;
   for (let start = 0; start < cases.length; start += batchSize) {
-    const chunk = cases.slice(start, start + batchSize);
-    const ranked = model.rank(historyBatch(chunk.map((c) => c.history), maxHistory));
+    const chunk = order.slice(start, start + batchSize);
+    const ranked = model.rank(historyBatch(chunk.map((i) => cases[i].history), maxHistory));
     invalid += ranked.invalid;
     generated += ranked.generated;
     chunk.forEach((c, i) => {
       // Only the first MAX_CUTOFF distinct places count; a model listing an item twice gains nothing.
       const list = ranked.items.subarray(i * ranked.width, (i + 1) * ranked.width);
-      ranks[start + i] = rankOf(dedupe(list).slice(0, MAX_CUTOFF), c.target);
+      ranks[c] = rankOf(dedupe(list).slice(0, MAX_CUTOFF), cases[c].target);
     });
     onBatch?.(Math.min(cases.length, start + batchSize));
     // Lets a signal handler (Ctrl-C) run between batches.

@@ -14,9 +14,9 @@ import { EXIT, UsageError } from '../usage';
 
 const BACKENDS: BackendRequest[] = ['auto', 'gpu', 'native', 'wasm', 'cpu'];
 
-/** `semid eval <run-dir> [--set eval.key=value]... [--backend B]`: last stdout line, the eval.json path. */
+/** `semid eval <run-dir> [--set eval.key=value]... [--backend B] [--resume]`: last stdout line, the eval.json path. */
 export async function evalCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommand('eval', args, { set: { type: 'string', multiple: true }, backend: { type: 'string' } }, ['run-dir']);
+  const { values, positionals } = parseCommand('eval', args, { set: { type: 'string', multiple: true }, backend: { type: 'string' }, resume: { type: 'boolean' } }, ['run-dir']);
   const runDir = path.resolve(positionals[0]);
   const overrides = [...(values.set ?? [])];
   for (const o of overrides) {
@@ -44,7 +44,7 @@ export async function evalCommand(args: string[]): Promise<number> {
   const recorder = new RunRecorder(runDir, reporter);
   const uninstall = stopOnInterrupt(reporter, 'evaluation');
   try {
-    const report = await evaluateRun(runDir, config, runtime, recorder);
+    const report = await evaluateRun(runDir, config, runtime, recorder, values.resume ? 'yes' : 'no');
     process.stderr.write(formatEvalReport(report));
     process.stdout.write(`${path.join(runDir, EVAL_FILES.report)}\n`);
     return EXIT.completed;

@@ -1,0 +1,161 @@
+/**
+ * The checkpoint of an evaluation in progress (`<run>/eval_checkpoint/`), so `semid eval
+ * --resume` continues an interrupted one with the same results as an uninterrupted one:
+ * each model's fit state and tensors (fit.ts saves them at every epoch's end, on a stop
+ * request and when training ends) and, once a model is ranked, its per-user ranks.
+ * `state.json` is rewritten atomically after each save and names the tensor folder it
+ * belongs to, so a process killed mid-save leaves the previous consistent checkpoint.
+ * Removed when eval.json is written.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { TF } from '../tf/types';
+import type { ExperimentConfig } from '../config/experiment';
+import { writeJsonAtomic } from '../run/atomicWrite';
+import { readTensorsInto, writeTensors } from '../model/tensorFile';
+import type { FitResult, FitState, FitStore, NamedTensor } from './fit';
+import { EvalInputError } from './errors';
+
+export const EVAL_CHECKPOINT_DIR = 'eval_checkpoint';
+const FORMAT = 'semid-eval-checkpoint-1';
+
+export type CheckpointedModel = 'retriever' | 'sasrec';
+
+/** A model trained and ranked: what eval.json needs of it. */
+export interface RankedModel {
+  fit: FitResult;
+  parameters: number;
+  valid: number[];
+  test: number[];
+  invalid: number;
+  generated: number;
+}
+
+interface CheckpointFile {
+  format: typeof FORMAT;
+  /** The `eval` settings the evaluation runs with; a resume must use the same. */
+  eval: Record<string, unknown>;
+  models: Partial<Record<CheckpointedModel, { tensors?: string; state?: FitState; ranked?: RankedModel }>>;
+}
+
+/** resume: 'yes' = continue (there must be a checkpoint), 'no' = start over, 'if-present' = continue one if there is one. */
+export type ResumeMode = 'yes' | 'no' | 'if-present';
+
+export class EvalCheckpoint {
+  private readonly dir: string;
+  private readonly file: string;
+  private data: CheckpointFile;
+  /** True when an earlier sitting's checkpoint was picked up. */
+  readonly resumed: boolean;
+
+  constructor(
+    private readonly tf: TF,
+    runDir: string,
+    config: ExperimentConfig,
+    mode: ResumeMode,
+  ) {
+    this.dir = path.join(runDir, EVAL_CHECKPOINT_DIR);
+    this.file = path.join(this.dir, 'state.json');
+    const settings = evalSettings(config);
+    const existing = mode === 'no' ? null : readCheckpoint(this.file);
+    if (mode === 'yes' && existing === null) {
+      throw new EvalInputError(`${runDir}: no interrupted evaluation to resume (no ${path.join(EVAL_CHECKPOINT_DIR, 'state.json')}); run semid eval without --resume`);
+    }
+    if (existing !== null) {
+      const differences = differingKeys(existing.eval, settings);
+      if (differences.length > 0) {
+        if (mode === 'yes') {
+          throw new EvalInputError(`${runDir}: the interrupted evaluation ran with other settings (${differences.map((k) => `eval.${k}: ${JSON.stringify(existing.eval[k])} then, ${JSON.stringify(settings[k])} now`).join('; ')}); resume with the same --set, or run semid eval without --resume to start over`);
+        }
+      } else {
+        this.data = existing;
+        this.resumed = true;
+        return;
+      }
+    }
+    fs.rmSync(this.dir, { recursive: true, force: true });
+    fs.mkdirSync(this.dir, { recursive: true });
+    this.data = { format: FORMAT, eval: settings, models: {} };
+    this.resumed = false;
+    this.write();
+  }
+
+  ranked(model: CheckpointedModel): RankedModel | null {
+    return this.data.models[model]?.ranked ?? null;
+  }
+
+  saveRanked(model: CheckpointedModel, ranked: RankedModel): void {
+    const previous = this.data.models[model]?.tensors;
+    // The weights are no longer needed once the ranks are kept.
+    this.data.models[model] = { ranked };
+    this.write();
+    if (previous) fs.rmSync(path.join(this.dir, previous), { recursive: true, force: true });
+  }
+
+  fitStore(model: CheckpointedModel): FitStore {
+    return {
+      load: (tensors: NamedTensor[]): FitState | null => {
+        const entry = this.data.models[model];
+        if (!entry?.tensors || !entry.state) return null;
+        readTensorsInto(this.tf, path.join(this.dir, entry.tensors), 'tensors', tensors);
+        return structuredClone(entry.state);
+      },
+      save: (state: FitState, tensors: NamedTensor[]): void => {
+        const previous = this.data.models[model]?.tensors;
+        // A fresh folder per save, named by the global step (and the epoch boundary it may sit on).
+        const folder = `${model}-${state.steps}-${state.epoch}-${state.batch}${state.finished ? '-final' : ''}`;
+        const target = path.join(this.dir, folder);
+        fs.rmSync(target, { recursive: true, force: true });
+        fs.mkdirSync(target, { recursive: true });
+        writeTensors(target, 'tensors', tensors, {});
+        this.data.models[model] = { tensors: folder, state: structuredClone(state) };
+        this.write();
+        if (previous && previous !== folder) fs.rmSync(path.join(this.dir, previous), { recursive: true, force: true });
+      },
+    };
+  }
+
+  /** The evaluation finished (eval.json written): nothing left to resume. */
+  discard(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private write(): void {
+    writeJsonAtomic(this.file, this.data);
+  }
+}
+
+/** The settings that decide an evaluation's results (`enabled` only says whether training evaluates). */
+function evalSettings(config: ExperimentConfig): Record<string, unknown> {
+  const { enabled: _enabled, ...rest } = config.eval;
+  void _enabled;
+  return JSON.parse(JSON.stringify(rest)) as Record<string, unknown>;
+}
+
+function differingKeys(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  const walk = (x: unknown, y: unknown, prefix: string): void => {
+    const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+    if (isObject(x) && isObject(y)) {
+      for (const k of new Set([...Object.keys(x), ...Object.keys(y)])) walk(x[k], y[k], prefix ? `${prefix}.${k}` : k);
+    } else if (JSON.stringify(x) !== JSON.stringify(y)) {
+      out.push(prefix);
+    }
+  };
+  walk(a, b, '');
+  return out;
+}
+
+function readCheckpoint(file: string): CheckpointFile | null {
+  if (!fs.existsSync(file)) return null;
+  let data: CheckpointFile;
+  try {
+    data = JSON.parse(fs.readFileSync(file, 'utf8')) as CheckpointFile;
+  } catch (e) {
+    throw new EvalInputError(`${file}: not readable JSON (${(e as Error).message}); delete ${path.dirname(file)} and run semid eval without --resume`);
+  }
+  if (data?.format !== FORMAT || typeof data.eval !== 'object' || typeof data.models !== 'object') {
+    throw new EvalInputError(`${file}: not an evaluation checkpoint (format ${JSON.stringify(data?.format)}); delete ${path.dirname(file)} and run semid eval without --resume`);
+  }
+  return data;
+}
