@@ -65,7 +65,7 @@ export class EvalCheckpoint {
       const differences = differingKeys(existing.eval, settings);
       if (differences.length > 0) {
         if (mode === 'yes') {
-          throw new EvalInputError(`${runDir}: the interrupted evaluation ran with other settings (${differences.map((k) => `eval.${k}: ${JSON.stringify(existing.eval[k])} then, ${JSON.stringify(settings[k])} now`).join('; ')}); resume with the same --set, or run semid eval without --resume to start over`);
+          throw new EvalInputError(`${runDir}: the interrupted evaluation ran with other settings (${differences.map((k) => `eval.${k}: ${JSON.stringify(valueAt(existing.eval, k))} then, ${JSON.stringify(valueAt(settings, k))} now`).join('; ')}); resume with the same --set, or run semid eval without --resume to start over`);
         }
       } else {
         this.data = existing;
@@ -144,6 +144,12 @@ function differingKeys(a: Record<string, unknown>, b: Record<string, unknown>): 
   };
   walk(a, b, '');
   return out;
+}
+
+function valueAt(settings: Record<string, unknown>, dotted: string): unknown {
+  let v: unknown = settings;
+  for (const k of dotted.split('.')) v = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[k] : undefined;
+  return v;
 }
 
 function readCheckpoint(file: string): CheckpointFile | null {
