@@ -2,9 +2,11 @@
  * `npm run bench:eval`: the cost of retrieval evaluation with the default
  * `eval.retrieval` configuration on a real run's IDs (Beauty by default): the
  * retriever's and SASRec's training step (wall and process CPU time), decoding with
- * 20 beams, and the extrapolated time of one epoch and of decoding every user.
- * Not done yet: the PyTorch reference of the same step (issue 9, item 7).
- *   node --import tsx bench/eval.bench.ts [run-dir] [--steps 10] [--decode-batches 3]
+ * 20 beams, and the extrapolated time of one epoch and of decoding every user; then the
+ * retriever's step on a full batch (128 windows of 20 inputs, every slot a target) beside
+ * the same model's step in PyTorch (bench/eval_step_reference.py, Debian python3-torch,
+ * 1 thread), and the ratio of their per-step CPU times.
+ *   node --import tsx bench/eval.bench.ts [run-dir] [--steps 10] [--decode-batches 3] [--no-reference]
  * (default run: the newest under examples/beauty/runs/beauty/).
  */
 import * as fs from 'node:fs';
@@ -24,6 +26,8 @@ import { Optimizer } from '../src/engine/model/optimizer';
 import { evalRandom } from '../src/engine/eval/streams';
 import type { SequenceRanker } from '../src/engine/eval/ranker';
 import type { TF } from '../src/engine/tf/types';
+import { spawnSync } from 'node:child_process';
+import { PYTHON, ensurePythonModules } from './pythonTorch';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -54,8 +58,9 @@ async function main(): Promise<void> {
   const sids = ids.ids.map((_, i) => [...ids.codes.subarray(i * ids.levels, (i + 1) * ids.levels), ids.digits[i]]);
   const shape = { layers: options.layers, heads: options.heads, dModel: options.d_model, ff: options.ff, dropout: options.dropout, maxHistory: options.max_history };
   console.log(`${split.users.length} users, ${windows.length} windows, ${ids.ids.length} items; backend ${backend}; ${load()}`);
+  const trie = new SemanticIdTrie(sids, ids.levels + 1);
   const models: [string, SequenceRanker][] = [
-    ['retriever', new GenerativeRetriever(tf, shape, new SemanticIdTrie(sids, ids.levels + 1), sids, evalRandom(0, 'retriever/bench'), options.beams)],
+    ['retriever', new GenerativeRetriever(tf, shape, trie, sids, evalRandom(0, 'retriever/bench'), options.beams)],
     ['sasrec', new SasRec(tf, shape, ids.ids.length, evalRandom(0, 'retriever/bench'))],
   ];
   const random = evalRandom(0, 'retriever/bench-batches');
@@ -85,6 +90,31 @@ async function main(): Promise<void> {
     console.log(`${name}: ranking 128 users ${(dWall / decodeBatches).toFixed(0)} ms wall, ${(dCpu / decodeBatches).toFixed(0)} ms CPU` +
       `${name === 'retriever' ? ` (${options.beams} beams)` : ''}; all ${split.users.length} users ~${((allBatches * dCpu) / decodeBatches / 1000).toFixed(0)} s CPU; ${load()}`);
   }
+  if (process.argv.includes('--no-reference') || !ensurePythonModules(['torch'], ['python3-torch'])) return;
+  // The same full batch on both sides: 128 windows of max_history + 1 items (every slot a target, no padding).
+  const rows = options.batch_size;
+  const length = options.max_history;
+  const fullRandom = evalRandom(0, 'retriever/bench-full');
+  const full = Array.from({ length: steps + 1 }, () => trainingBatch(Array.from({ length: rows }, () => Int32Array.from({ length: length + 1 }, () => fullRandom.int(ids.ids.length))), length));
+  const step = stepTimer(tf, models[0][1], options.lr);
+  step(full[steps]);
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (let s = 0; s < steps; s++) step(full[s]);
+  const c = process.cpuUsage(c0);
+  const ours = { wall: (performance.now() - t0) / steps, cpu: (c.user + c.system) / 1000 / steps };
+  console.log(`retriever, full batch (${rows} x ${length} slots, all targets): ${ours.wall.toFixed(0)} ms wall, ${ours.cpu.toFixed(0)} ms CPU a step; ${load()}`);
+  const args = ['--rows', rows, '--length', length, '--layers', options.layers, '--heads', options.heads, '--d-model', options.d_model, '--ff', options.ff, '--vocab', trie.vocab.join(','), '--dropout', options.dropout, '--steps', steps, '--threads', 1].map(String);
+  const r = spawnSync(PYTHON, [path.join(__dirname, 'eval_step_reference.py'), ...args], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' } });
+  let torch: { torch: string; wall_ms_per_step: number; cpu_ms_per_step: number };
+  try {
+    torch = JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as typeof torch;
+  } catch {
+    console.log(`PyTorch reference failed: ${r.stderr.trim().split('\n').slice(-2).join(' | ')}`);
+    return;
+  }
+  console.log(`pytorch ${torch.torch}, 1 thread, the same model and batch: ${torch.wall_ms_per_step.toFixed(0)} ms wall, ${torch.cpu_ms_per_step.toFixed(0)} ms CPU a step; ${load()}`);
+  console.log(`ratio (ours/pytorch throughput, retriever training step): ${(torch.cpu_ms_per_step / ours.cpu).toFixed(2)} (CPU time; wall ${(torch.wall_ms_per_step / ours.wall).toFixed(2)})`);
 }
 
 /** The newest completed run of the Beauty example (npm run bench:eval without a run directory). */
