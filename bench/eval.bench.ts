@@ -70,8 +70,11 @@ async function main(): Promise<void> {
     step(trainingBatch(windows.slice(0, options.batch_size).map((w) => w.items), options.max_history)); // warm-up
     let wall = 0;
     let cpu = 0;
+    // Batches as training draws them: windows of about one length together (little padding).
+    const byLength = [...windows].sort((a, b) => a.items.length - b.items.length);
     for (let s = 0; s < steps; s++) {
-      const batch = Array.from({ length: options.batch_size }, () => windows[random.int(windows.length)].items);
+      const start = random.int(byLength.length - options.batch_size);
+      const batch = byLength.slice(start, start + options.batch_size).map((w) => w.items);
       const t = timed(() => step(trainingBatch(batch, options.max_history)));
       wall += t.wall;
       cpu += t.cpu;
@@ -80,8 +83,11 @@ async function main(): Promise<void> {
       `one epoch (${perEpoch} steps) ~${((perEpoch * cpu) / steps / 1000).toFixed(0)} s CPU; ${load()}`);
     let dWall = 0;
     let dCpu = 0;
+    // Users batched by history length, as rankCases does (a spread of lengths: every k-th user of that order).
+    const byHistory = [...split.test].sort((a, b) => a.history.length - b.history.length);
     for (let b = 0; b < decodeBatches; b++) {
-      const cases = split.test.slice(b * 128, (b + 1) * 128);
+      const start = Math.floor(((b + 0.5) * byHistory.length) / decodeBatches) - 64;
+      const cases = byHistory.slice(Math.max(0, start), Math.max(0, start) + 128);
       const t = timed(() => model.rank(historyBatch(cases.map((c) => c.history), options.max_history)));
       dWall += t.wall;
       dCpu += t.cpu;
