@@ -17,7 +17,7 @@
  *     `live`, the host's real min/max-downsampled snapshot of a 200k-step run (10 charts),
  *     each message a losses event's 15 points, and the stress chart of 4 x 100k raw points
  *     that no host sends (redraws there are spaced by their cost, see curves.ts).
- *   - explorer: in Node, the host's ExplorerModel over 1,000,000 items: a prefix search
+ *   - explorer: in Node, the ExplorerModel (held by the engine's run-query process) over 1,000,000 items: a prefix search
  *     (target <= 50 ms) and text searches of one word, two words and an id fragment
  *     (target <= 200 ms), after the text index is built once (printed).
  */
@@ -327,7 +327,7 @@ async function main(): Promise<void> {
     }
   }
 
-  // Explorer searches over 1,000,000 items (host side).
+  // Explorer searches over 1,000,000 items (the run-query process's model, in-process).
   if (!want('explorer')) return;
   const items = 1_000_000;
   const levels = 3;
@@ -365,9 +365,9 @@ async function main(): Promise<void> {
       cpu[kind].push((c.user + c.system) / 1000);
     }
   }
-  report('explorer prefix search, 1M items (host)', median(prefix), 50);
+  report('explorer prefix search, 1M items (query process)', median(prefix), 50);
   for (const [kind, times] of Object.entries(kinds)) {
-    report(`explorer text search, 1M items (host), ${kind}`, median(times), 200);
+    report(`explorer text search, 1M items (query process), ${kind}`, median(times), 200);
     console.log(`  its CPU time (this process, user + system): ${median(cpu[kind as keyof typeof cpu]).toFixed(1)} ms: what the search costs without the other jobs on the machine`);
   }
   console.log(`  (${(hits / 27).toFixed(0)} matches per text search on average; text index built once in ${build.toFixed(0)} ms, on the first text search)`);
