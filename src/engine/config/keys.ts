@@ -220,8 +220,9 @@ export const KEYS: readonly KeySpec[] = [
     path: 'collab.weighting', kind: 'enum', default: 'fixed', values: ['fixed', 'gradient'],
     description:
       '`fixed`: the term is added as `collab.weight` x InfoNCE. `gradient`: its gradient (at the vectors it compares) ' +
-      'is scaled each step to `collab.weight` x the norm of the RQ-VAE loss\'s gradient at the latent (a moving ' +
-      'average), so the weight is the share of pull the term gets, whatever the catalog, similarity or temperature.',
+      'is scaled each step to `collab.weight` x the norm of the other terms\' gradient at the latent (the RQ-VAE ' +
+      'loss, plus the balance loss when it is on; a moving average), so the weight is the share of pull the term ' +
+      'gets, whatever the catalog, similarity or temperature.',
   },
   {
     path: 'collab.pairs_per_step', kind: 'int', default: 512, min: 1,
