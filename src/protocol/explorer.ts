@@ -40,7 +40,8 @@ export type CodePattern = (number | null)[];
 
 export type HostToExplorer =
   | { kind: 'run'; run: ExplorerRunInfo | null; message: string | null; reveal: CodePattern | null }
-  | { kind: 'children'; prefix: number[]; nodes: ExplorerNode[]; items: ExplorerItem[]; total: number }
+  /** `error`: why the engine could not answer (the node shows it instead of waiting). */
+  | { kind: 'children'; prefix: number[]; nodes: ExplorerNode[]; items: ExplorerItem[]; total: number; error: string | null }
   | {
       kind: 'search';
       requestId: number;

@@ -26,7 +26,7 @@ async function explorer(browser: Browser, model: ExplorerModel, theme: Theme, re
   return openWebview(browser, 'explorer', theme, async (m, send) => {
     assert.ok(isExplorerToHost(m), `rejected message ${JSON.stringify(m).slice(0, 200)}`);
     if (m.kind === 'ready') await send({ kind: 'run', run: model.info, message: null, reveal });
-    else if (m.kind === 'children') await send({ kind: 'children', prefix: m.prefix, ...model.children(m.prefix) });
+    else if (m.kind === 'children') await send({ kind: 'children', prefix: m.prefix, ...model.children(m.prefix), error: null });
     else if (m.kind === 'search') await send({ kind: 'search', requestId: m.requestId, query: m.query, ...model.search(m.query) });
     else if (m.kind === 'item') await send({ kind: 'item', view: model.item(m.id), error: null });
   });

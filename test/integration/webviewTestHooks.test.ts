@@ -43,7 +43,7 @@ describe('webview test hooks only in test sessions', { skip: chromiumMissing() ?
         async (m, send) => {
           assert.ok(isExplorerToHost(m));
           if (m.kind === 'ready') await send({ kind: 'run', run, message: null, reveal: null });
-          else if (m.kind === 'children') await send({ kind: 'children', prefix: m.prefix, ...(await queries.ask({ kind: 'children', dir, prefix: m.prefix })) });
+          else if (m.kind === 'children') await send({ kind: 'children', prefix: m.prefix, ...(await queries.ask({ kind: 'children', dir, prefix: m.prefix })), error: null });
         },
         undefined,
         testSession,

@@ -32,7 +32,7 @@ const testSession = document.body.dataset.testSession === 'true';
 const save = (): void => vscode.setState({ view });
 
 let run: ExplorerRunInfo | null = null;
-const children = new Map<string, { nodes: ExplorerNode[]; items: ExplorerItem[]; total: number }>();
+const children = new Map<string, { nodes: ExplorerNode[]; items: ExplorerItem[]; total: number; error: string | null }>();
 const expanded = new Set<string>(view.expanded);
 let highlight: string | null = null;
 let searchId = 0;
@@ -89,7 +89,8 @@ function toggle(prefix: number[]): void {
   if (expanded.has(k)) expanded.delete(k);
   else {
     expanded.add(k);
-    if (!children.has(k)) post({ kind: 'children', prefix });
+    // A node whose query failed asks again when reopened.
+    if (!children.has(k) || children.get(k)?.error) post({ kind: 'children', prefix });
   }
   view.expanded = [...expanded];
   save();
@@ -112,6 +113,10 @@ function flatten(): Row[] {
     const c = children.get(key(prefix));
     if (!c) {
       if (prefix.length > 0) rows.push({ kind: 'more', depth: prefix.length, text: 'loading…' });
+      return;
+    }
+    if (c.error !== null) {
+      rows.push({ kind: 'more', depth: prefix.length, text: c.error });
       return;
     }
     const siblingMax = Math.max(1, ...c.nodes.map((n) => n.count));
@@ -298,7 +303,7 @@ window.addEventListener('message', (e: MessageEvent<HostToExplorer>) => {
       if (view.selected) post({ kind: 'item', id: view.selected });
       break;
     case 'children':
-      children.set(key(m.prefix), { nodes: m.nodes, items: m.items, total: m.total });
+      children.set(key(m.prefix), { nodes: m.nodes, items: m.items, total: m.total, error: m.error });
       renderTree();
       scrollToHighlight();
       break;

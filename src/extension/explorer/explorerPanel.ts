@@ -122,8 +122,14 @@ export class ExplorerPanel implements vscode.Disposable {
         break;
       case 'children': {
         if (dir === null) break;
-        const answer = await this.ctx.queries.ask({ kind: 'children', dir, prefix: m.prefix });
-        if (stillShown()) this.post({ kind: 'children', prefix: m.prefix, ...answer });
+        try {
+          const answer = await this.ctx.queries.ask({ kind: 'children', dir, prefix: m.prefix });
+          if (stillShown()) this.post({ kind: 'children', prefix: m.prefix, ...answer, error: null });
+        } catch (err) {
+          // As for a search: the node shows why instead of staying "loading…".
+          const error = `the engine could not list this node: ${err instanceof Error ? err.message : String(err)}`;
+          if (stillShown()) this.post({ kind: 'children', prefix: m.prefix, nodes: [], items: [], total: 0, error });
+        }
         break;
       }
       case 'search': {
