@@ -6,10 +6,11 @@
  * comes back on the next query. Needs `npm run build` (dist/cli.js).
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { RunQueries } from '../../src/engine/query/runQueries';
+import { RUN_FILES } from '../../src/protocol';
 import { pairExamples } from '../../src/extension/dashboard/runFiles';
 import { RunQueryClient } from '../../src/extension/engine/runQueryClient';
 import { CLI } from '../support/cli';
@@ -74,6 +75,21 @@ describe('run queries through the engine process', { skip: existsSync(CLI) ? fal
     const titles = await queries.ask({ kind: 'titles', dir: killed, ids: [...someIds, 'no-such-item'] });
     assert.equal(titles.problem, null);
     assert.deepEqual(titles.titles.map(([id]) => id), someIds, 'titles for the catalog ids, none for an unknown one');
+  });
+
+  it('a run opened while its catalog was unreadable gets its titles once the catalog is back', async () => {
+    const queries = new RunQueries();
+    const config = path.join(dir, RUN_FILES.config);
+    renameSync(config, `${config}.away`);
+    try {
+      const info = await queries.ask({ kind: 'open', dir });
+      assert.notEqual(info.catalogProblem, null, 'without the run config the catalog cannot be found');
+      assert.ok((await queries.ask({ kind: 'search', dir, query: '0' })).items.every((i) => i.title === null));
+    } finally {
+      renameSync(`${config}.away`, config);
+    }
+    assert.equal((await queries.ask({ kind: 'open', dir })).catalogProblem, null, 'the cached titleless model is not kept');
+    assert.ok((await queries.ask({ kind: 'search', dir, query: '0' })).items.some((i) => i.title !== null));
   });
 
   it('pair examples from pairs.tsv get their titles from the engine; a file without the header gives none', async () => {

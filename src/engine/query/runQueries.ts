@@ -73,11 +73,17 @@ export class RunQueries implements RunQuerier {
     return loading;
   }
 
-  private model(dir: string): Promise<ExplorerModel> {
-    return this.models.get(dir, async () => {
+  private async model(dir: string): Promise<ExplorerModel> {
+    const load = async () => {
       const inspection = await loadRunInspection(dir, await this.catalog(dir));
       return new ExplorerModel(inspection, codebookSizeOf(dir));
-    });
+    };
+    const model = await this.models.get(dir, load);
+    if (model.info.catalogProblem === null) return model;
+    // Built without titles: rebuilt once the catalog reads again (the data may be back).
+    if ((await this.catalog(dir)).problem !== null) return model;
+    this.models.forget(dir);
+    return this.models.get(dir, load);
   }
 
   private async titles(dir: string, ids: readonly string[]): Promise<RunTitles> {
