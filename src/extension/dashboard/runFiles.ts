@@ -55,21 +55,27 @@ export async function pairExamples(
   }
   const strongest: PairExample[] = [];
   const weakest: PairExample[] = [];
-  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
-  let first = true;
-  for await (const line of lines) {
-    if (first) {
-      first = false;
-      // Not a pairs file as the engine writes it: no examples rather than misread columns.
-      if (line.replace(/\r$/, '') !== PAIRS_TSV_HEADER) return null;
-      continue;
+  const input = createReadStream(file, 'utf8');
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  try {
+    let first = true;
+    for await (const line of lines) {
+      if (first) {
+        first = false;
+        // Not a pairs file as the engine writes it: no examples rather than misread columns.
+        if (line.replace(/\r$/, '') !== PAIRS_TSV_HEADER) return null;
+        continue;
+      }
+      const [a, b, k11, score] = line.split('\t');
+      const s = Number(score);
+      if (b === undefined || !Number.isFinite(s)) continue;
+      const pair: PairExample = { a, b, aTitle: null, bTitle: null, count: Number(k11), score: s };
+      keep(strongest, pair, count, (p, q) => q.score - p.score);
+      keep(weakest, pair, count, (p, q) => p.score - q.score);
     }
-    const [a, b, k11, score] = line.split('\t');
-    const s = Number(score);
-    if (b === undefined || !Number.isFinite(s)) continue;
-    const pair: PairExample = { a, b, aTitle: null, bTitle: null, count: Number(k11), score: s };
-    keep(strongest, pair, count, (p, q) => q.score - p.score);
-    keep(weakest, pair, count, (p, q) => p.score - q.score);
+  } finally {
+    // Leaving the loop early closes the reader, not the file under it.
+    input.destroy();
   }
   const kept = [...strongest, ...weakest];
   if (kept.length === 0) return { strongest, weakest };
