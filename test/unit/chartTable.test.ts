@@ -62,6 +62,21 @@ describe('live chart table', () => {
     built.columns.forEach((col, c) => close(live.columns[c], col, `column ${c}`));
   });
 
+  it('many interleaved points in batches, the slower run starting empty, equal building at once', () => {
+    const a = Array.from({ length: 900 }, (_, i) => 2 * i);
+    const b = Array.from({ length: 500 }, (_, i) => 3 * i + 1);
+    const full = [series(a, 1), series(b, 3)];
+    const live = new ChartTable([{ x: a.slice(0, 300), y: full[0].y.slice(0, 300) }, { x: [], y: [] }], layout, options);
+    // Batches of several points; the slower run's first points all land behind the table's end.
+    for (let i = 0, j = 300; i < b.length || j < a.length; i += 7, j += 5) {
+      if (i < b.length) live.append(1, b.slice(i, i + 7), full[1].y.slice(i, i + 7));
+      if (j < a.length) live.append(0, a.slice(j, j + 5), full[0].y.slice(j, j + 5));
+    }
+    const built = new ChartTable(full, layout, options);
+    assert.deepEqual(live.x, built.x);
+    built.columns.forEach((col, c) => close(live.columns[c], col, `column ${c}`));
+  });
+
   it("smoothing is TensorBoard's debiased EMA; a log axis turns values <= 0 into gaps", () => {
     const t = new ChartTable([{ x: [1, 2, 3, 4], y: [1, 2, 3, -1] }], [{ source: 0, smoothed: false }, { source: 0, smoothed: true }], { smoothing: 0.5, positiveOnly: true });
     close(t.columns[0], [1, 2, 3, null], 'raw');

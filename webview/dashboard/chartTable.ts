@@ -74,9 +74,11 @@ export class ChartTable {
   /**
    * New points of `source` (steps ascending). Steps after the last row are pushed;
    * an earlier step (an overlaid run behind the others) lands in its row, inserted
-   * when new, and that source's smoothed columns are recomputed from there.
+   * when new, and that source's smoothed columns are recomputed once, from the
+   * earliest row touched (a run just behind the others costs the rows after it).
    */
   append(source: number, xs: readonly number[], ys: readonly number[]): void {
+    let touched = Infinity;
     for (let k = 0; k < xs.length; k++) {
       const step = xs[k];
       const value = this.accept(ys[k]);
@@ -89,8 +91,9 @@ export class ChartTable {
       } else if (step === this.x[n - 1] && this.lastIsGap(source)) {
         // Another series of the same logged step (a losses event fills every level's row).
         this.setLast(source, value);
-      } else this.insert(source, step, value);
+      } else touched = Math.min(touched, this.insert(source, step, value));
     }
+    if (touched < Infinity) this.resmooth(source, touched);
     if (this.x.length > this.limit) this.compact();
   }
 
@@ -112,8 +115,8 @@ export class ChartTable {
     }
   }
 
-  /** A point at or before the last row's step (an overlaid run behind the others, a repeated step). */
-  private insert(source: number, step: number, value: number | null): void {
+  /** A point at or before the last row's step (an overlaid run behind the others, a repeated step); returns its row, whose smoothing the caller redoes. */
+  private insert(source: number, step: number, value: number | null): number {
     const row = lowerBound(this.x, step);
     if (this.x[row] !== step) {
       this.x.splice(row, 0, step);
@@ -127,7 +130,7 @@ export class ChartTable {
       this.columns[i][row] = value;
       this.filled[i] += (value !== null ? 1 : 0) - (before !== null ? 1 : 0);
     }
-    this.resmooth(source);
+    return row;
   }
 
   private accept(v: number): number | null {
@@ -174,22 +177,26 @@ export class ChartTable {
     }
   }
 
-  /** Smoothed columns of `source` recomputed (after a point landed mid-table: rare, O(rows)). */
-  private resmooth(source: number): void {
+  /** Smoothed columns of `source` recomputed from row `from` on (after points landed mid-table): O(rows after `from`). */
+  private resmooth(source: number, from: number): void {
+    const rawIndex = this.layout.findIndex((d) => d.source === source && !d.smoothed);
+    const raw = this.columns[rawIndex];
+    if (!raw) return;
+    let after = 0;
+    for (let r = from; r < raw.length; r++) if (raw[r] !== null) after++;
+    const before = this.filled[rawIndex] - after;
     for (let i = 0; i < this.layout.length; i++) {
       const c = this.layout[i];
       if (c.source !== source || !c.smoothed) continue;
-      const raw = this.columns[this.layout.findIndex((d) => d.source === source && !d.smoothed)];
-      if (!raw) continue;
-      // Restart the EMA from the table's start: earlier rows may have been re-bucketed, which is what is drawn.
-      this.ema[i] = { last: 0, decay: 1 };
       const col = this.columns[i];
-      let filled = 0;
-      for (let r = 0; r < col.length; r++) {
-        col[r] = raw[r] === null ? null : this.next(i, raw[r]);
-        if (col[r] !== null) filled++;
-      }
-      this.filled[i] = filled;
+      // The EMA state before `from`, from what the table holds there (the rows drawn,
+      // re-bucketed or not): the last smoothed value and weight^(points before).
+      let p = from - 1;
+      while (p >= 0 && col[p] === null) p--;
+      const decay = this.options.smoothing ** before;
+      this.ema[i] = p < 0 || before === 0 ? { last: 0, decay: 1 } : { last: (col[p] as number) * (1 - decay), decay };
+      for (let r = from; r < col.length; r++) col[r] = raw[r] === null ? null : this.next(i, raw[r]);
+      this.filled[i] = before + after;
     }
   }
 
