@@ -16,8 +16,19 @@ export const YAML_EXTENSION_ID = 'redhat.vscode-yaml';
 /** The built-in patterns only: package.json's yamlValidation fileMatch (a test keeps them equal). */
 const schemaFiles = new ExperimentGlobs([]);
 
-/** Set once our contributor is registered: the experiment files it hands the schema to. */
-let contributedTo: ((fsPath: string) => boolean) | null = null;
+/**
+ * Our registered contributor: the YAML extension's API object it went to (a reinstalled
+ * or restarted YAML extension has a new one, without it) and the files it covers.
+ */
+let contribution: { api: unknown; to: (fsPath: string) => boolean } | null = null;
+/** The registration under way: a second offer waits for it instead of registering twice. */
+let contributing: Promise<boolean> | null = null;
+
+/** The YAML extension's API as it is now, if active (no activation here). */
+function currentYamlApi(): unknown {
+  const yaml = vscode.extensions.getExtension(YAML_EXTENSION_ID);
+  return yaml?.isActive ? yaml.exports : undefined;
+}
 
 /** Is this an experiment file that the static yamlValidation association misses? */
 export function missedByYamlValidation(fsPath: string): boolean {
@@ -28,7 +39,7 @@ export function missedByYamlValidation(fsPath: string): boolean {
 export function yamlExtensionCovers(document: vscode.TextDocument): boolean {
   if (vscode.extensions.getExtension(YAML_EXTENSION_ID) === undefined) return false;
   if (schemaFiles.matches(document.uri.path.split('/').pop() ?? '')) return true;
-  return document.uri.scheme === 'file' && contributedTo !== null && contributedTo(document.uri.fsPath);
+  return document.uri.scheme === 'file' && contribution !== null && contribution.api === currentYamlApi() && contribution.to(document.uri.fsPath);
 }
 
 /**
@@ -36,12 +47,26 @@ export function yamlExtensionCovers(document: vscode.TextDocument): boolean {
  * patterns only; the caller checks there are some). Activates the YAML extension to
  * reach its API, so only called when that matters. Resolves whether it took.
  */
-export async function contributeSchema(
+export function contributeSchema(
   schemaFile: string,
   experimentByUserPattern: (fsPath: string) => boolean,
   log: vscode.LogOutputChannel,
 ): Promise<boolean> {
-  if (contributedTo !== null) return true;
+  if (contribution !== null && contribution.api === currentYamlApi()) return Promise.resolve(true);
+  if (contributing === null) {
+    const attempt = contribute(schemaFile, experimentByUserPattern, log).finally(() => {
+      if (contributing === attempt) contributing = null;
+    });
+    contributing = attempt;
+  }
+  return contributing;
+}
+
+async function contribute(
+  schemaFile: string,
+  experimentByUserPattern: (fsPath: string) => boolean,
+  log: vscode.LogOutputChannel,
+): Promise<boolean> {
   const yaml = vscode.extensions.getExtension(YAML_EXTENSION_ID);
   if (yaml === undefined) return false;
   let api: unknown;
@@ -51,6 +76,8 @@ export async function contributeSchema(
     log.warn(`${YAML_EXTENSION_ID} did not activate, so files matched by your patterns get our completion and hovers: ${err instanceof Error ? err.message : String(err)}`);
     return false;
   }
+  // Already registered with this very API (an offer raced the check above).
+  if (contribution !== null && contribution.api === api) return true;
   if (!isYamlSchemaApi(api)) {
     log.warn(`${YAML_EXTENSION_ID} has no registerContributor API, so files matched by your patterns get our completion and hovers instead of its schema`);
     return false;
@@ -61,7 +88,7 @@ export async function contributeSchema(
     log.warn(`${YAML_EXTENSION_ID} refused our schema contributor (its name is taken)`);
     return false;
   }
-  contributedTo = experimentByUserPattern;
+  contribution = { api, to: experimentByUserPattern };
   log.info(`${YAML_EXTENSION_ID}: the experiment schema now also covers files matched by your patterns`);
   return true;
 }
