@@ -3,9 +3,10 @@
  * `child_process.fork` of `dist/cli.js engine`, typed IPC from src/protocol, a graceful stop
  * that becomes a kill after a timeout. No vscode import, so it runs under node:test.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { EXIT, type EngineEvent, type EngineToHost, type HostToEngine } from '../../protocol';
+import { forkEngine, stderrTail } from './forkEngine';
 
 export interface EngineLaunch {
   /** Absolute path of dist/cli.js (forked as `semid engine`). */
@@ -42,20 +43,17 @@ export class EngineSession {
   readonly outcome: Promise<EngineOutcome>;
 
   constructor(launch: EngineLaunch, request: Extract<HostToEngine, { kind: 'train' }>, listener: EngineListener) {
-    const env: NodeJS.ProcessEnv = { ...process.env, SEMID_MODULE_PATHS: launch.modulePaths.join(path.delimiter) };
-    // Inside VS Code, process.execPath is the Electron binary: it must run as plain Node.
-    if (!launch.nodePath) env.ELECTRON_RUN_AS_NODE = '1';
-    this.child = fork(launch.enginePath, ['engine'], {
+    this.child = forkEngine({
+      enginePath: launch.enginePath,
+      command: 'engine',
+      nodePath: launch.nodePath,
+      env: { SEMID_MODULE_PATHS: launch.modulePaths.join(path.delimiter) },
       cwd: launch.cwd,
-      env,
-      execPath: launch.nodePath || undefined,
-      // Not the host's flags (an extension host under a debugger has --inspect ones).
-      execArgv: [],
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      stdout: 'pipe',
     });
     const onOutput = (level: 'info' | 'error') => (chunk: Buffer) => {
       const text = chunk.toString('utf8');
-      if (level === 'error') this.stderrTail = (this.stderrTail + text).slice(-2000);
+      if (level === 'error') this.stderrTail = stderrTail(this.stderrTail, text);
       for (const line of text.split(/\r?\n/)) if (line.trim() !== '') listener.onLog(level, line);
     };
     this.child.stdout?.on('data', onOutput('info'));

@@ -5,8 +5,9 @@
  * engine keeps the runs it loaded), ended after a quiet spell so a large catalog does
  * not stay in memory for nothing; the next query starts it again. No vscode import.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import type { HostToRunQuery, RunAnswer, RunQuerier, RunQuery, RunQueryToHost } from '../../protocol';
+import { forkEngine, stderrTail } from './forkEngine';
 
 export interface QueryLaunch {
   /** Absolute path of dist/cli.js (forked as `semid query`). */
@@ -62,19 +63,10 @@ export class RunQueryClient implements RunQuerier {
 
   private start(): ChildProcess {
     const { enginePath, nodePath } = this.launch();
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    // Inside VS Code, process.execPath is the Electron binary: it must run as plain Node.
-    if (!nodePath) env.ELECTRON_RUN_AS_NODE = '1';
-    const child = fork(enginePath, ['query'], {
-      env,
-      execPath: nodePath || undefined,
-      // Not the host's flags (an extension host under a debugger has --inspect ones).
-      execArgv: [],
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    });
+    const child = forkEngine({ enginePath, command: 'query', nodePath, stdout: 'ignore' });
     this.child = child;
     this.stderrTail = '';
-    child.stderr?.on('data', (chunk: Buffer) => (this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-2000)));
+    child.stderr?.on('data', (chunk: Buffer) => (this.stderrTail = stderrTail(this.stderrTail, chunk.toString('utf8'))));
     child.on('message', (m: RunQueryToHost) => {
       if (m.kind === 'answer') this.settle(m.requestId, m.answer, undefined);
       else if (m.kind === 'refused') this.settle(m.requestId, undefined, new Error(m.error));
