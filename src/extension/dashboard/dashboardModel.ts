@@ -243,8 +243,11 @@ export class DashboardModel {
     if (!dir) return { ...base, count: 0, titles: [], note: 'no run' };
     try {
       return { ...base, ...(await this.source.queries.ask({ kind: 'cell', dir, level, code, limit })) };
-    } catch {
-      return { ...base, count: this.codebook?.counts[level]?.[code] ?? 0, titles: [], note: 'titles come with semantic_ids.jsonl, at the end of the run' };
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      // A run still training has no semantic_ids.jsonl yet; anything else (a bad file, a dead query process) is said as it is.
+      const note = /ENOENT.*semantic_ids\.jsonl/.test(message) ? 'titles come with semantic_ids.jsonl, at the end of the run' : `no titles: ${message}`;
+      return { ...base, count: this.codebook?.counts[level]?.[code] ?? 0, titles: [], note };
     }
   }
 }
