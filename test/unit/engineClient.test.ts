@@ -4,11 +4,12 @@
  * reading of exits, stops and kills, not training.
  */
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { EngineSession, type EngineOutcome } from '../../src/extension/engine/engineClient';
+import { RunQueryClient } from '../../src/extension/engine/runQueryClient';
 import { EXIT, type HostToEngine } from '../../src/protocol';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'semid-client-'));
@@ -45,4 +46,22 @@ test('an engine that dies without saying done, unasked, has failed and its stder
     assert.equal(outcome.exitCode, 3);
     assert.match(outcome.error, /exited with code 3.*Error: out of memory/s);
   }
+});
+
+test('a run-query process that dies at startup is not forked again per query while its error is fresh', async () => {
+  const starts = path.join(dir, 'query-starts.txt');
+  const file = path.join(dir, 'query-dies.js');
+  writeFileSync(starts, '');
+  writeFileSync(file, `require('node:fs').appendFileSync(${JSON.stringify(starts)}, 'x'); process.stderr.write('Error: cannot load the engine\\n'); process.exit(1);`);
+  const forks = () => readFileSync(starts, 'utf8').length;
+  const held = new RunQueryClient(() => ({ enginePath: file, nodePath: process.execPath }), 60_000, 60_000);
+  await assert.rejects(held.ask({ kind: 'open', dir }), /exited with code 1.*cannot load the engine/s);
+  await assert.rejects(held.ask({ kind: 'open', dir }), /exited with code 1.*cannot load the engine/s);
+  assert.equal(forks(), 1, 'the second query got the last error without a new process');
+  held.dispose();
+  const retrying = new RunQueryClient(() => ({ enginePath: file, nodePath: process.execPath }), 60_000, 0);
+  await assert.rejects(retrying.ask({ kind: 'open', dir }), /cannot load the engine/);
+  await assert.rejects(retrying.ask({ kind: 'open', dir }), /cannot load the engine/);
+  assert.equal(forks(), 3, 'without a cooldown each query forks');
+  retrying.dispose();
 });

@@ -19,6 +19,9 @@ export interface QueryLaunch {
 /** Ten quiet minutes end the process (and free the runs it holds). */
 export const QUERY_IDLE_MS = 10 * 60_000;
 
+/** After a process died before saying anything, queries get its error for this long instead of forking another. */
+export const QUERY_RETRY_MS = 5_000;
+
 interface Pending {
   resolve(answer: unknown): void;
   reject(error: Error): void;
@@ -31,14 +34,19 @@ export class RunQueryClient implements RunQuerier {
   private idleTimer: NodeJS.Timeout | undefined;
   private stderrTail = '';
   private disposed = false;
+  /** The last process's error when it died at startup, and until when it answers queries. */
+  private startFailure: { error: Error; until: number } | undefined;
 
   constructor(
     private readonly launch: () => QueryLaunch,
     private readonly idleMs = QUERY_IDLE_MS,
+    private readonly retryMs = QUERY_RETRY_MS,
   ) {}
 
   ask<Q extends RunQuery>(query: Q): Promise<RunAnswer<Q>> {
     if (this.disposed) return Promise.reject(new Error('the run-query process was closed'));
+    // A process that cannot start (a bad nodePath, a broken build) is not forked again per keystroke.
+    if (!this.child && this.startFailure && Date.now() < this.startFailure.until) return Promise.reject(this.startFailure.error);
     const child = this.child ?? this.start();
     const requestId = this.nextId++;
     return new Promise<RunAnswer<Q>>((resolve, reject) => {
@@ -67,7 +75,10 @@ export class RunQueryClient implements RunQuerier {
     this.child = child;
     this.stderrTail = '';
     child.stderr?.on('data', (chunk: Buffer) => (this.stderrTail = stderrTail(this.stderrTail, chunk.toString('utf8'))));
+    let heard = false;
     child.on('message', (m: RunQueryToHost) => {
+      heard = true;
+      this.startFailure = undefined;
       if (m.kind === 'answer') this.settle(m.requestId, m.answer, undefined);
       else if (m.kind === 'refused') this.settle(m.requestId, undefined, new Error(m.error));
     });
@@ -75,7 +86,9 @@ export class RunQueryClient implements RunQuerier {
       if (this.child !== child) return;
       this.child = undefined;
       const said = this.stderrTail.trim().split('\n').slice(-3).join('\n');
-      this.failAll(new Error(`the engine's run-query process ${how}${said ? `: ${said}` : ''}`));
+      const error = new Error(`the engine's run-query process ${how}${said ? `: ${said}` : ''}`);
+      if (!heard) this.startFailure = { error, until: Date.now() + this.retryMs };
+      this.failAll(error);
     };
     child.on('error', (err) => gone(`could not run (${err.message})`));
     child.on('exit', (code, signal) => gone(signal ? `was ended by ${signal}` : `exited with code ${code}`));
