@@ -103,14 +103,19 @@ export class EvalCheckpoint {
       save: (state: FitState, tensors: NamedTensor[]): void => {
         const previous = this.data.models[model]?.tensors;
         // A fresh folder per save, named by the global step (and the epoch boundary it may sit on).
-        const folder = `${model}-${state.steps}-${state.epoch}-${state.batch}${state.finished ? '-final' : ''}`;
+        // Never the one state.json names (a stop right after an epoch-end save has the same
+        // position): that stays whole until state.json names the new one.
+        const base = `${model}-${state.steps}-${state.epoch}-${state.batch}${state.finished ? '-final' : ''}`;
+        let folder = base;
+        for (let n = 2; folder === previous; n++) folder = `${base}.${n}`;
         const target = path.join(this.dir, folder);
+        // Anything already there is a partial save of a killed process, named by no state.json.
         fs.rmSync(target, { recursive: true, force: true });
         fs.mkdirSync(target, { recursive: true });
         writeTensors(target, 'tensors', tensors, {});
         this.data.models[model] = { tensors: folder, state: structuredClone(state) };
         this.write();
-        if (previous && previous !== folder) fs.rmSync(path.join(this.dir, previous), { recursive: true, force: true });
+        if (previous) fs.rmSync(path.join(this.dir, previous), { recursive: true, force: true });
       },
     };
   }

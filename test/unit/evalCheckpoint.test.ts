@@ -1,0 +1,76 @@
+// The evaluation checkpoint (eval/evalCheckpoint.ts): a save never removes the tensors
+// state.json names, so a save that dies midway leaves the previous checkpoint loadable.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { tmpdir } from 'node:os';
+import { initBackend } from '../../src/engine/tf/backend';
+import type { TF } from '../../src/engine/tf/types';
+import { defaultConfig, type ExperimentConfig } from '../../src/engine/config/experiment';
+import { EvalCheckpoint } from '../../src/engine/eval/evalCheckpoint';
+import type { FitState, NamedTensor } from '../../src/engine/eval/fit';
+
+let tf: TF;
+const root = fs.mkdtempSync(path.join(tmpdir(), 'eval-checkpoint-'));
+before(async () => {
+  tf = (await initBackend('wasm', null)).tf;
+});
+after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+/** A run directory with IDs and interactions, and its config. */
+function run(name: string): { runDir: string; config: ExperimentConfig } {
+  const runDir = path.join(root, name);
+  fs.mkdirSync(runDir, { recursive: true });
+  fs.writeFileSync(path.join(runDir, 'semantic_ids.jsonl'), '{"id":"a"}\n');
+  const interactions = path.join(runDir, 'interactions.txt');
+  fs.writeFileSync(interactions, 'u1 a b c\n');
+  const base = defaultConfig();
+  return { runDir, config: { ...base, name, data: { ...base.data, interactions } } };
+}
+
+function position(): FitState {
+  return {
+    epoch: 2, batch: 0, epochOrder: [1, 2], dropout: [3, 4], steps: 5, lossSum: 0, lossCount: 0,
+    bestEpoch: 1, bestRecall: 0.5, bestNdcg: 0.4, sinceBest: 0, seconds: 1, optimizerStep: 5, finished: null,
+  };
+}
+
+function stateFile(runDir: string): { models: { retriever?: { tensors?: string } } } {
+  return JSON.parse(fs.readFileSync(path.join(runDir, 'eval_checkpoint', 'state.json'), 'utf8')) as { models: { retriever?: { tensors?: string } } };
+}
+
+describe('eval checkpoint', () => {
+  it('a second save at the same position that dies midway leaves the first loadable', () => {
+    const { runDir, config } = run('same-position');
+    const w = tf.variable(tf.tensor1d([1, 2, 3]), false);
+    const store = new EvalCheckpoint(tf, runDir, config, 'no').fitStore('retriever');
+    store.save(position(), [{ name: 'w', tensor: w }]);
+    const first = stateFile(runDir).models.retriever?.tensors;
+    assert.ok(first && fs.existsSync(path.join(runDir, 'eval_checkpoint', first)));
+
+    // A stop requested right after the epoch-end save: same position; the write fails (a disposed tensor stands in for a kill).
+    const broken = tf.variable(tf.tensor1d([7, 8, 9]), false);
+    broken.dispose();
+    const tensors: NamedTensor[] = [{ name: 'w', tensor: broken }];
+    assert.throws(() => store.save({ ...position(), seconds: 2 }, tensors));
+    assert.equal(stateFile(runDir).models.retriever?.tensors, first);
+
+    const target = tf.variable(tf.zeros([3]), false);
+    const state = new EvalCheckpoint(tf, runDir, config, 'yes').fitStore('retriever').load([{ name: 'w', tensor: target }]);
+    assert.equal(state?.seconds, 1);
+    assert.deepEqual([...target.dataSync()], [1, 2, 3]);
+
+    // A save at the same position that completes goes to a fresh folder and drops the old one.
+    const w2 = tf.variable(tf.tensor1d([4, 5, 6]), false);
+    const again = new EvalCheckpoint(tf, runDir, config, 'yes').fitStore('retriever');
+    again.save({ ...position(), seconds: 3 }, [{ name: 'w', tensor: w2 }]);
+    const second = stateFile(runDir).models.retriever?.tensors;
+    assert.ok(second && second !== first && fs.existsSync(path.join(runDir, 'eval_checkpoint', second)));
+    assert.ok(!fs.existsSync(path.join(runDir, 'eval_checkpoint', first)));
+    const loaded = tf.variable(tf.zeros([3]), false);
+    new EvalCheckpoint(tf, runDir, config, 'yes').fitStore('retriever').load([{ name: 'w', tensor: loaded }]);
+    assert.deepEqual([...loaded.dataSync()], [4, 5, 6]);
+    for (const v of [w, target, w2, loaded]) v.dispose();
+  });
+});
