@@ -9,7 +9,9 @@ import { initBackend } from '../../src/engine/tf/backend';
 import type { TF } from '../../src/engine/tf/types';
 import { defaultConfig, type ExperimentConfig } from '../../src/engine/config/experiment';
 import { EvalCheckpoint } from '../../src/engine/eval/evalCheckpoint';
-import type { FitState, NamedTensor } from '../../src/engine/eval/fit';
+import { fitRanker, type FitState, type NamedTensor } from '../../src/engine/eval/fit';
+import { SasRec } from '../../src/engine/eval/model/sasrec';
+import { evalRandom } from '../../src/engine/eval/streams';
 
 let tf: TF;
 const root = fs.mkdtempSync(path.join(tmpdir(), 'eval-checkpoint-'));
@@ -72,5 +74,23 @@ describe('eval checkpoint', () => {
     new EvalCheckpoint(tf, runDir, config, 'yes').fitStore('retriever').load([{ name: 'w', tensor: loaded }]);
     assert.deepEqual([...loaded.dataSync()], [4, 5, 6]);
     for (const v of [w, target, w2, loaded]) v.dispose();
+  });
+
+  it('a checkpoint that fails to load leaks no tensors of the fit', async () => {
+    const { runDir, config } = run('bad-load');
+    const w = tf.variable(tf.tensor1d([1, 2, 3]), false);
+    // Tensors of another model: the fit's weights are missing from it.
+    new EvalCheckpoint(tf, runDir, config, 'no').fitStore('sasrec').save(position(), [{ name: 'w', tensor: w }]);
+    w.dispose();
+    let model!: SasRec;
+    tf.tidy(() => {
+      model = new SasRec(tf, { layers: 1, heads: 1, dModel: 8, ff: 16, dropout: 0, maxHistory: 4 }, 10, evalRandom(0, 'sasrec/init'));
+    });
+    const before = tf.memory().numTensors;
+    const store = new EvalCheckpoint(tf, runDir, config, 'yes').fitStore('sasrec');
+    const hooks = { onEpoch: () => {}, stopRequested: () => false };
+    await assert.rejects(fitRanker(tf, 'sasrec', model, [], [], config.eval.retrieval, hooks, store), /tensor weights\/0 missing/);
+    assert.equal(tf.memory().numTensors, before);
+    for (const v of model.variables) v.dispose();
   });
 });

@@ -112,14 +112,24 @@ export async function fitRanker(
     ...best.map((v, i) => ({ name: `best/${i}`, tensor: v })),
     ...optimizer.stateTensors(),
   ];
-  const saved = store?.load(named()) ?? null;
+  const release = (): void => {
+    for (const t of best) t.dispose();
+    optimizer.dispose();
+  };
+  let saved: FitState | null;
+  try {
+    saved = store?.load(named()) ?? null;
+  } catch (e) {
+    // A checkpoint that fails to load must not leak the best-weights copies and the optimizer.
+    release();
+    throw e;
+  }
   const state: FitState = saved ?? {
     epoch: 1, batch: 0, epochOrder: order.getState(), dropout: dropoutStream.getState(), steps: 0, lossSum: 0, lossCount: 0,
     bestEpoch: 0, bestRecall: -1, bestNdcg: -1, sinceBest: 0, seconds: 0, optimizerStep: 0, finished: null,
   };
   if (state.finished) {
-    for (const t of best) t.dispose();
-    optimizer.dispose();
+    release();
     return state.finished;
   }
   optimizer.step = state.optimizerStep;
@@ -219,8 +229,7 @@ export async function fitRanker(
       return state.finished;
     }
   } finally {
-    for (const t of best) t.dispose();
-    optimizer.dispose();
+    release();
   }
   return { epochs: epoch, bestEpoch: state.bestEpoch, bestValidRecall10: Math.max(0, state.bestRecall), steps: state.steps, seconds: elapsed(), stoppedBy };
 }
