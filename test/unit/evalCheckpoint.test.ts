@@ -46,7 +46,7 @@ describe('eval checkpoint', () => {
   it('a second save at the same position that dies midway leaves the first loadable', () => {
     const { runDir, config } = run('same-position');
     const w = tf.variable(tf.tensor1d([1, 2, 3]), false);
-    const store = new EvalCheckpoint(tf, runDir, config, 'no').fitStore('retriever');
+    const store = new EvalCheckpoint(tf, runDir, config, 'no', 'wasm').fitStore('retriever');
     store.save(position(), [{ name: 'w', tensor: w }]);
     const first = stateFile(runDir).models.retriever?.tensors;
     assert.ok(first && fs.existsSync(path.join(runDir, 'eval_checkpoint', first)));
@@ -59,19 +59,19 @@ describe('eval checkpoint', () => {
     assert.equal(stateFile(runDir).models.retriever?.tensors, first);
 
     const target = tf.variable(tf.zeros([3]), false);
-    const state = new EvalCheckpoint(tf, runDir, config, 'yes').fitStore('retriever').load([{ name: 'w', tensor: target }]);
+    const state = new EvalCheckpoint(tf, runDir, config, 'yes', 'wasm').fitStore('retriever').load([{ name: 'w', tensor: target }]);
     assert.equal(state?.seconds, 1);
     assert.deepEqual([...target.dataSync()], [1, 2, 3]);
 
     // A save at the same position that completes goes to a fresh folder and drops the old one.
     const w2 = tf.variable(tf.tensor1d([4, 5, 6]), false);
-    const again = new EvalCheckpoint(tf, runDir, config, 'yes').fitStore('retriever');
+    const again = new EvalCheckpoint(tf, runDir, config, 'yes', 'wasm').fitStore('retriever');
     again.save({ ...position(), seconds: 3 }, [{ name: 'w', tensor: w2 }]);
     const second = stateFile(runDir).models.retriever?.tensors;
     assert.ok(second && second !== first && fs.existsSync(path.join(runDir, 'eval_checkpoint', second)));
     assert.ok(!fs.existsSync(path.join(runDir, 'eval_checkpoint', first)));
     const loaded = tf.variable(tf.zeros([3]), false);
-    new EvalCheckpoint(tf, runDir, config, 'yes').fitStore('retriever').load([{ name: 'w', tensor: loaded }]);
+    new EvalCheckpoint(tf, runDir, config, 'yes', 'wasm').fitStore('retriever').load([{ name: 'w', tensor: loaded }]);
     assert.deepEqual([...loaded.dataSync()], [4, 5, 6]);
     for (const v of [w, target, w2, loaded]) v.dispose();
   });
@@ -80,17 +80,39 @@ describe('eval checkpoint', () => {
     const { runDir, config } = run('bad-load');
     const w = tf.variable(tf.tensor1d([1, 2, 3]), false);
     // Tensors of another model: the fit's weights are missing from it.
-    new EvalCheckpoint(tf, runDir, config, 'no').fitStore('sasrec').save(position(), [{ name: 'w', tensor: w }]);
+    new EvalCheckpoint(tf, runDir, config, 'no', 'wasm').fitStore('sasrec').save(position(), [{ name: 'w', tensor: w }]);
     w.dispose();
     let model!: SasRec;
     tf.tidy(() => {
       model = new SasRec(tf, { layers: 1, heads: 1, dModel: 8, ff: 16, dropout: 0, maxHistory: 4 }, 10, evalRandom(0, 'sasrec/init'));
     });
     const before = tf.memory().numTensors;
-    const store = new EvalCheckpoint(tf, runDir, config, 'yes').fitStore('sasrec');
+    const store = new EvalCheckpoint(tf, runDir, config, 'yes', 'wasm').fitStore('sasrec');
     const hooks = { onEpoch: () => {}, stopRequested: () => false };
     await assert.rejects(fitRanker(tf, 'sasrec', model, [], [], config.eval.retrieval, hooks, store), /tensor weights\/0 missing/);
     assert.equal(tf.memory().numTensors, before);
     for (const v of model.variables) v.dispose();
+  });
+
+  it('refuses a resume on another backend or changed input files, and starts over under if-present', () => {
+    const { runDir, config } = run('inputs');
+    const w = tf.variable(tf.tensor1d([1, 2, 3]), false);
+    new EvalCheckpoint(tf, runDir, config, 'no', 'wasm').fitStore('retriever').save(position(), [{ name: 'w', tensor: w }]);
+    w.dispose();
+    assert.equal(new EvalCheckpoint(tf, runDir, config, 'yes', 'wasm').resumed, true);
+    assert.throws(() => new EvalCheckpoint(tf, runDir, config, 'yes', 'cpu'), /other inputs \(backend wasm then, cpu now\)/);
+
+    // Same size, other content: a size-and-date check could miss it, the hash does not.
+    const interactions = config.data.interactions as string;
+    fs.writeFileSync(interactions, 'u1 a c b\n');
+    assert.throws(() => new EvalCheckpoint(tf, runDir, config, 'yes', 'wasm'), (e: Error) => e.message.includes(`${path.resolve(interactions)} changed`));
+    fs.writeFileSync(path.join(runDir, 'semantic_ids.jsonl'), '{"id":"b"}\n');
+    assert.throws(() => new EvalCheckpoint(tf, runDir, config, 'yes', 'wasm'), /semantic_ids\.jsonl changed/);
+    assert.ok(stateFile(runDir).models.retriever?.tensors, 'a refused resume keeps the checkpoint');
+
+    const fresh = new EvalCheckpoint(tf, runDir, config, 'if-present', 'wasm');
+    assert.equal(fresh.resumed, false);
+    assert.equal(stateFile(runDir).models.retriever, undefined);
+    assert.equal(new EvalCheckpoint(tf, runDir, config, 'yes', 'wasm').resumed, true);
   });
 });

@@ -5,16 +5,19 @@
  * request and when training ends) and, once a model is ranked, its per-user ranks.
  * `state.json` is rewritten atomically after each save and names the tensor folder it
  * belongs to, so a process killed mid-save leaves the previous consistent checkpoint.
+ * It also records the backend and a hash of the input files: a resume must see the same.
  * Removed when eval.json is written.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { createHash } from 'node:crypto';
 import type { TF } from '../tf/types';
 import type { ExperimentConfig } from '../config/experiment';
 import { writeJsonAtomic } from '../run/atomicWrite';
 import { readTensorsInto, writeTensors } from '../model/tensorFile';
 import type { FitResult, FitState, FitStore, NamedTensor } from './fit';
 import { EvalInputError } from './errors';
+import { RUN_FILES } from '../../protocol/runLayout';
 
 export const EVAL_CHECKPOINT_DIR = 'eval_checkpoint';
 const FORMAT = 'semid-eval-checkpoint-1';
@@ -35,6 +38,8 @@ interface CheckpointFile {
   format: typeof FORMAT;
   /** The `eval` settings the evaluation runs with; a resume must use the same. */
   eval: Record<string, unknown>;
+  /** The backend and the SHA-256 of every input file (by path): a resume must see the same. */
+  inputs: Record<string, string>;
   models: Partial<Record<CheckpointedModel, { tensors?: string; state?: FitState; ranked?: RankedModel }>>;
 }
 
@@ -53,19 +58,25 @@ export class EvalCheckpoint {
     runDir: string,
     config: ExperimentConfig,
     mode: ResumeMode,
+    backend: string,
   ) {
     this.dir = path.join(runDir, EVAL_CHECKPOINT_DIR);
     this.file = path.join(this.dir, 'state.json');
     const settings = evalSettings(config);
+    const inputs = evalInputs(runDir, config, backend);
     const existing = mode === 'no' ? null : readCheckpoint(this.file);
     if (mode === 'yes' && existing === null) {
       throw new EvalInputError(`${runDir}: no interrupted evaluation to resume (no ${path.join(EVAL_CHECKPOINT_DIR, 'state.json')}); run semid eval without --resume`);
     }
     if (existing !== null) {
       const differences = differingKeys(existing.eval, settings);
-      if (differences.length > 0) {
+      const changed = differingInputs(existing.inputs ?? {}, inputs);
+      if (differences.length > 0 || changed.length > 0) {
         if (mode === 'yes') {
-          throw new EvalInputError(`${runDir}: the interrupted evaluation ran with other settings (${differences.map((k) => `eval.${k}: ${JSON.stringify(valueAt(existing.eval, k))} then, ${JSON.stringify(valueAt(settings, k))} now`).join('; ')}); resume with the same --set, or run semid eval without --resume to start over`);
+          const what: string[] = [];
+          if (differences.length > 0) what.push(`other settings (${differences.map((k) => `eval.${k}: ${JSON.stringify(valueAt(existing.eval, k))} then, ${JSON.stringify(valueAt(settings, k))} now`).join('; ')})`);
+          if (changed.length > 0) what.push(`other inputs (${changed.join('; ')})`);
+          throw new EvalInputError(`${runDir}: the interrupted evaluation ran with ${what.join(' and ')}; resume with the same --set, backend and files, or run semid eval without --resume to start over`);
         }
       } else {
         this.data = existing;
@@ -75,7 +86,7 @@ export class EvalCheckpoint {
     }
     fs.rmSync(this.dir, { recursive: true, force: true });
     fs.mkdirSync(this.dir, { recursive: true });
-    this.data = { format: FORMAT, eval: settings, models: {} };
+    this.data = { format: FORMAT, eval: settings, inputs, models: {} };
     this.resumed = false;
     this.write();
   }
@@ -135,6 +146,47 @@ function evalSettings(config: ExperimentConfig): Record<string, unknown> {
   const { enabled: _enabled, ...rest } = config.eval;
   void _enabled;
   return JSON.parse(JSON.stringify(rest)) as Record<string, unknown>;
+}
+
+/** The backend (its arithmetic decides the ranks) and a content hash of the run's IDs and the interactions it reads. */
+function evalInputs(runDir: string, config: ExperimentConfig, backend: string): Record<string, string> {
+  const files = [path.join(runDir, RUN_FILES.semanticIds)];
+  const interactions = config.data.interactions;
+  if (interactions !== null) {
+    files.push(interactions);
+    // A RecBole split reads its .train/.valid/.test siblings too.
+    if (/\.inter$/i.test(interactions)) {
+      const base = interactions.replace(/\.(train|valid|test)\.inter$/i, '').replace(/\.inter$/i, '');
+      for (const part of ['train', 'valid', 'test']) if (fs.existsSync(`${base}.${part}.inter`)) files.push(`${base}.${part}.inter`);
+    }
+  }
+  const out: Record<string, string> = { backend };
+  for (const file of files) out[path.resolve(file)] = fs.existsSync(file) ? fileHash(file) : 'absent';
+  return out;
+}
+
+function fileHash(file: string): string {
+  const hash = createHash('sha256');
+  const fd = fs.openSync(file, 'r');
+  try {
+    const chunk = Buffer.allocUnsafe(1 << 20);
+    for (let n; (n = fs.readSync(fd, chunk, 0, chunk.length, null)) > 0; ) hash.update(chunk.subarray(0, n));
+  } finally {
+    fs.closeSync(fd);
+  }
+  return `sha256:${hash.digest('hex')}`;
+}
+
+function differingInputs(then: Record<string, string>, now: Record<string, string>): string[] {
+  const out: string[] = [];
+  for (const k of new Set([...Object.keys(then), ...Object.keys(now)])) {
+    if (then[k] === now[k]) continue;
+    if (k === 'backend') out.push(`backend ${then[k] ?? 'not recorded'} then, ${now[k]} now`);
+    else if (then[k] === undefined) out.push(`${k} not read then`);
+    else if (now[k] === undefined) out.push(`${k} not read now`);
+    else out.push(`${k} changed`);
+  }
+  return out;
 }
 
 function differingKeys(a: Record<string, unknown>, b: Record<string, unknown>): string[] {

@@ -82,7 +82,7 @@ export async function evaluateRun(runDir: string, config: ExperimentConfig, runt
     layers: options.layers, heads: options.heads, dModel: options.d_model, ff: options.ff, dropout: options.dropout, maxHistory: options.max_history,
   };
   const ranks: EvalRanksFile = { users: split.users, models: {} };
-  const checkpoint = new EvalCheckpoint(tf, runDir, config, resume);
+  const checkpoint = new EvalCheckpoint(tf, runDir, config, resume, runtime.backend);
   if (checkpoint.resumed) {
     const done = (['retriever', 'sasrec'] as const).filter((m) => checkpoint.ranked(m) !== null);
     sink.log('info', `eval: resuming the interrupted evaluation${done.length > 0 ? ` (${done.join(' and ')} already ranked)` : ''}`);
