@@ -70,8 +70,10 @@ writes eval.json; the last stdout line is its path.
   --set eval.k=v    override an eval.* key (repeatable), e.g. --set eval.retrieval.minutes=5
   --backend B       auto | gpu | native | wasm | cpu (default: the run's engine.backend)
   --resume          continue the evaluation Ctrl-C interrupted (exit 130), from its
-                    checkpoint, with the same --set; the results equal an
-                    uninterrupted evaluation's
+                    checkpoint, with the same --set, backend and input files;
+                    the results equal an uninterrupted evaluation's when training
+                    ends by epochs or patience, not when the eval.retrieval.minutes
+                    wall-clock cap (default 20) ends it
 
 ${FOOTER}`,
   compare: `usage: semid compare <run-a> <run-b> [--model M] [--model-b M] [--split valid|test] [--samples N] [--json]
