@@ -30,7 +30,7 @@ import { rankCases, type SequenceRanker } from './ranker';
 import type { TransformerShape } from './model/causalTransformer';
 import { evalRandom } from './streams';
 import { EvalInputError, EvalInterrupted } from './errors';
-import { EvalCheckpoint, type ResumeMode } from './evalCheckpoint';
+import { EvalCheckpoint, type CheckpointedModel, type RankedModel, type ResumeMode } from './evalCheckpoint';
 
 export const EVAL_FILES = { report: 'eval.json', ranks: 'eval_ranks.json' } as const;
 
@@ -107,23 +107,31 @@ export async function evaluateRun(runDir: string, config: ExperimentConfig, runt
     };
   };
 
-  // The generative retriever.
-  let retrieverDone = checkpoint.ranked('retriever');
-  if (retrieverDone === null) {
-    const retriever = build(tf, () => new GenerativeRetriever(tf, shape, trie, sids, evalRandom(options.seed, 'retriever/init'), options.beams));
+  /** A model's ranks from the checkpoint, or built, trained (resuming its fit) and ranked, then kept there. */
+  const fitAndRank = async (name: CheckpointedModel, make: () => SequenceRanker, describe: (parameters: number) => string): Promise<RankedModel> => {
+    const done = checkpoint.ranked(name);
+    if (done !== null) return done;
+    const model = build(tf, make);
     try {
-      const parameters = parameterCount(retriever.variables);
-      sink.log('info', `eval retriever: ${parameters} parameters, ${windows.length} training windows, ${validSample.length} validation users pick the best epoch`);
-      const fit = await fitRanker(tf, 'retriever', retriever, windows, validSample, options, hooks('retriever'), checkpoint.fitStore('retriever'));
+      const parameters = parameterCount(model.variables);
+      sink.log('info', `eval ${name}: ${describe(parameters)}`);
+      const fit = await fitRanker(tf, name, model, windows, validSample, options, hooks(name), checkpoint.fitStore(name));
       if (fit.stoppedBy === 'stopped') throw new EvalInterrupted(runDir);
-      const valid = await rankAll(retriever, split.valid, options.max_history, sink, 'retriever', step, now, runDir);
-      const test = await rankAll(retriever, split.test, options.max_history, sink, 'retriever', step, now, runDir);
-      retrieverDone = { fit, parameters, valid: [...valid.ranks], test: [...test.ranks], invalid: test.invalid, generated: test.generated };
-      checkpoint.saveRanked('retriever', retrieverDone);
+      const valid = await rankAll(model, split.valid, options.max_history, sink, name, step, now, runDir);
+      const test = await rankAll(model, split.test, options.max_history, sink, name, step, now, runDir);
+      const ranked: RankedModel = { fit, parameters, valid: [...valid.ranks], test: [...test.ranks], invalid: test.invalid, generated: test.generated };
+      checkpoint.saveRanked(name, ranked);
+      return ranked;
     } finally {
-      for (const v of retriever.variables) v.dispose();
+      for (const v of model.variables) v.dispose();
     }
-  }
+  };
+
+  const retrieverDone = await fitAndRank(
+    'retriever',
+    () => new GenerativeRetriever(tf, shape, trie, sids, evalRandom(options.seed, 'retriever/init'), options.beams),
+    (parameters) => `${parameters} parameters, ${windows.length} training windows, ${validSample.length} validation users pick the best epoch`,
+  );
   ranks.models.retriever = { valid: retrieverDone.valid, test: retrieverDone.test };
   const { invalid, generated } = retrieverDone;
 
@@ -134,22 +142,11 @@ export async function evaluateRun(runDir: string, config: ExperimentConfig, runt
     ranks.models.popularity = { valid: [...pop.valid], test: [...pop.test] };
   }
   if (config.eval.baselines.includes('sasrec')) {
-    let sasrecDone = checkpoint.ranked('sasrec');
-    if (sasrecDone === null) {
-      const sasrec = build(tf, () => new SasRec(tf, shape, ids.ids.length, evalRandom(options.seed, 'sasrec/init')));
-      try {
-        const parameters = parameterCount(sasrec.variables);
-        sink.log('info', `eval sasrec: ${parameters} parameters (full softmax over ${ids.ids.length} items)`);
-        const fit = await fitRanker(tf, 'sasrec', sasrec, windows, validSample, options, hooks('sasrec'), checkpoint.fitStore('sasrec'));
-        if (fit.stoppedBy === 'stopped') throw new EvalInterrupted(runDir);
-        const valid = (await rankAll(sasrec, split.valid, options.max_history, sink, 'sasrec', step, now, runDir)).ranks;
-        const test = (await rankAll(sasrec, split.test, options.max_history, sink, 'sasrec', step, now, runDir)).ranks;
-        sasrecDone = { fit, parameters, valid: [...valid], test: [...test], invalid: 0, generated: 0 };
-        checkpoint.saveRanked('sasrec', sasrecDone);
-      } finally {
-        for (const v of sasrec.variables) v.dispose();
-      }
-    }
+    const sasrecDone = await fitAndRank(
+      'sasrec',
+      () => new SasRec(tf, shape, ids.ids.length, evalRandom(options.seed, 'sasrec/init')),
+      (parameters) => `${parameters} parameters (full softmax over ${ids.ids.length} items)`,
+    );
     baselines.sasrec = { valid: summarizeRanks(Int32Array.from(sasrecDone.valid)), test: summarizeRanks(Int32Array.from(sasrecDone.test)), model: modelInfo(sasrecDone.fit, sasrecDone.parameters) };
     ranks.models.sasrec = { valid: sasrecDone.valid, test: sasrecDone.test };
   }
