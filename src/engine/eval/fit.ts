@@ -144,19 +144,21 @@ export async function fitRanker(
     state.seconds = elapsed();
     store.save(state, named());
   };
+  /** Epoch e begins: no batch done yet, its batches drawn from the order stream's state now. */
+  const startEpoch = (e: number): void => {
+    state.epoch = e;
+    state.batch = 0;
+    state.lossSum = 0;
+    state.lossCount = 0;
+    state.epochOrder = order.getState();
+  };
   let epoch = state.epoch;
   let stoppedBy: StopReason = 'epochs';
   let lastYield = Date.now();
   try {
     outer: for (; epoch <= options.epochs; epoch++) {
       // The epoch's batches come from the stream's state at its start, so a resumed epoch draws the same ones.
-      if (epoch !== state.epoch) {
-        state.epoch = epoch;
-        state.batch = 0;
-        state.lossSum = 0;
-        state.lossCount = 0;
-        state.epochOrder = order.getState();
-      }
+      if (epoch !== state.epoch) startEpoch(epoch);
       const batches = epochBatches(windows, options.batch_size, order);
       for (; state.batch < batches.length; state.batch++) {
         const batch = batches[state.batch];
@@ -212,11 +214,7 @@ export async function fitRanker(
       }
       if (epoch < options.epochs) {
         // The next epoch's start, saved: a process killed outright loses at most one epoch.
-        state.epoch = epoch + 1;
-        state.batch = 0;
-        state.lossSum = 0;
-        state.lossCount = 0;
-        state.epochOrder = order.getState();
+        startEpoch(epoch + 1);
         save();
       }
     }
