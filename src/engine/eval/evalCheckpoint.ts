@@ -38,7 +38,7 @@ interface CheckpointFile {
   format: typeof FORMAT;
   /** The `eval` settings the evaluation runs with; a resume must use the same. */
   eval: Record<string, unknown>;
-  /** The backend and the SHA-256 of every input file (by path): a resume must see the same. */
+  /** The backend and the SHA-256 of every input file (semantic_ids.jsonl by name, the rest by the path the config gives): a resume must see the same. */
   inputs: Record<string, string>;
   models: Partial<Record<CheckpointedModel, { tensors?: string; state?: FitState; ranked?: RankedModel }>>;
 }
@@ -150,18 +150,19 @@ function evalSettings(config: ExperimentConfig): Record<string, unknown> {
 
 /** The backend (its arithmetic decides the ranks) and a content hash of the run's IDs and the interactions it reads. */
 function evalInputs(runDir: string, config: ExperimentConfig, backend: string): Record<string, string> {
-  const files = [path.join(runDir, RUN_FILES.semanticIds)];
+  // The run's IDs by their name in the run (a moved run directory still resumes), the rest as the config names them.
+  const files: [string, string][] = [[RUN_FILES.semanticIds, path.join(runDir, RUN_FILES.semanticIds)]];
   const interactions = config.data.interactions;
   if (interactions !== null) {
-    files.push(interactions);
+    files.push([interactions, interactions]);
     // A RecBole split reads its .train/.valid/.test siblings too.
     if (/\.inter$/i.test(interactions)) {
       const base = interactions.replace(/\.(train|valid|test)\.inter$/i, '').replace(/\.inter$/i, '');
-      for (const part of ['train', 'valid', 'test']) if (fs.existsSync(`${base}.${part}.inter`)) files.push(`${base}.${part}.inter`);
+      for (const part of ['train', 'valid', 'test']) if (fs.existsSync(`${base}.${part}.inter`)) files.push([`${base}.${part}.inter`, `${base}.${part}.inter`]);
     }
   }
   const out: Record<string, string> = { backend };
-  for (const file of files) out[path.resolve(file)] = fs.existsSync(file) ? fileHash(file) : 'absent';
+  for (const [key, file] of files) out[key] = fs.existsSync(file) ? fileHash(file) : 'absent';
   return out;
 }
 
