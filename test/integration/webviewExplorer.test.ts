@@ -75,6 +75,29 @@ describe('explorer webview in Chromium', { skip: missing ?? false }, () => {
     await web.close();
   });
 
+  it('a tree query that fails shows its reason in place of "loading…", and reopening the node asks again', async () => {
+    const first = model.children([]).nodes[0];
+    const reason = 'the engine could not list this node: the run-query process ended';
+    let failures = 1;
+    const web = await openWebview(browser, 'explorer', 'dark', async (m, send) => {
+      assert.ok(isExplorerToHost(m));
+      if (m.kind === 'ready') await send({ kind: 'run', run: model.info, message: null, reveal: null });
+      else if (m.kind === 'children' && m.prefix.length === 1 && failures-- > 0) await send({ kind: 'children', prefix: m.prefix, nodes: [], items: [], total: 0, error: reason });
+      else if (m.kind === 'children') await send({ kind: 'children', prefix: m.prefix, ...model.children(m.prefix), error: null });
+    });
+    const row = web.page.locator(`.row.node[data-prefix="${first.code}"]`);
+    await row.click();
+    await web.page.locator('.row', { hasText: reason }).waitFor();
+    assert.equal(await web.page.locator('.row', { hasText: 'loading…' }).count(), 0);
+    // Closed and opened again: asked again, and this time answered.
+    await row.click();
+    await row.click();
+    const child = model.children([first.code]).nodes[0];
+    await web.page.locator(`.row.node[data-prefix="${first.code}-${child.code}"]`).waitFor();
+    assert.equal(await web.page.locator('.row', { hasText: reason }).count(), 0);
+    await web.close();
+  });
+
   it('finds items by prefix in every spelling, by id and by a title word; shows an item', async () => {
     const web = await explorer(browser, model, 'light');
     await web.page.locator('.row.node').first().waitFor();
