@@ -42,10 +42,10 @@ class ContributorRegistry implements YamlSchemaApi {
 const byUserPattern = (fsPath: string): boolean => /\/experiments\/[^/]+\.yaml$/.test(fsPath.split(path.sep).join('/'));
 
 test('only files the user patterns match get the schema URI, by file URI', () => {
-  const exp = pathToFileURL(path.join('/work', 'my project', 'experiments', 'beauty.yaml')).href;
+  const exp = pathToFileURL(path.join('/home/ana', 'my project', 'experiments', 'beauty.yaml')).href;
   assert.match(exp, /my%20project/, 'the server sends encoded URIs');
   assert.equal(contributedSchemaFor(exp, byUserPattern), CONTRIBUTED_SCHEMA_URI);
-  assert.equal(contributedSchemaFor(pathToFileURL('/work/.github/workflows/ci.yaml').href, byUserPattern), undefined);
+  assert.equal(contributedSchemaFor(pathToFileURL('/home/ana/.github/workflows/ci.yaml').href, byUserPattern), undefined);
   assert.equal(contributedSchemaFor('untitled:Untitled-1', byUserPattern), undefined, 'not a file');
   assert.equal(contributedSchemaFor('vscode-vfs://github/x/experiments/a.yaml', byUserPattern), undefined, 'remote files are not matched');
   assert.equal(contributedSchemaFor('not a uri', byUserPattern), undefined);
@@ -62,9 +62,9 @@ test('the registered contributor serves schemas/experiment.schema.json under its
   };
   assert.equal(registerSchemaContributor(registry, byUserPattern, text), true);
   assert.equal(new URL(CONTRIBUTED_SCHEMA_URI).protocol, `${SCHEMA_SCHEME}:`, 'content is looked up by the URI scheme');
-  const served = await registry.schemaOf(pathToFileURL('/work/experiments/beauty.yaml').href);
+  const served = await registry.schemaOf(pathToFileURL('/home/ana/experiments/beauty.yaml').href);
   assert.deepEqual(JSON.parse(served!), JSON.parse(readFileSync(schemaFile, 'utf8')));
-  assert.equal(await registry.schemaOf(pathToFileURL('/work/other/beauty.yaml').href), undefined, 'other YAML gets no schema');
+  assert.equal(await registry.schemaOf(pathToFileURL('/home/ana/other/beauty.yaml').href), undefined, 'other YAML gets no schema');
   assert.equal(reads, 1);
   assert.equal(registerSchemaContributor(registry, byUserPattern, text), false, 'a second registration is refused, as the API does');
 });
