@@ -7,6 +7,7 @@ import { initBackend } from '../tf/backend';
 import { loadDataset } from '../data/dataset';
 import { DataError } from '../data/types';
 import { featurizeCatalogCancellable } from '../features/featurize';
+import type { FeatureMemo } from '../features/featureMemo';
 import { fuseCooccurrence } from '../features/cooccurrenceInput';
 import { createRunDirectory, readSummary, writeSummary } from '../run/runDirectory';
 import { RUN_FILES } from '../../protocol/runLayout';
@@ -28,6 +29,8 @@ export interface TrainJobRequest {
   variant: string | null;
   /** Continue this run directory from its checkpoint. */
   resumeDir: string | null;
+  /** Features kept from the previous run of this process (a sweep passes one for all its runs). */
+  featureMemo?: FeatureMemo;
 }
 
 export interface TrainJobResult {
@@ -129,11 +132,15 @@ export async function runTrainJob(request: TrainJobRequest, listener: JobListene
     let features = dataset.embeddings;
     if (!features) {
       const f0 = Date.now();
-      const made = await featurizeCatalogCancellable(dataset.catalog, { textFields: config.data.text_fields, dim: config.features.dim, seed: config.train.seed }, cancel);
+      const options = { textFields: config.data.text_fields, dim: config.features.dim, seed: config.train.seed };
+      const made = request.featureMemo
+        ? await request.featureMemo.featurize(dataset.catalog, options, cancel)
+        : { ...(await featurizeCatalogCancellable(dataset.catalog, options, cancel)), reused: false };
       features = made.matrix;
       recorder.log(
         'info',
-        `features: tf-idf (${made.vocabulary} terms) + randomized SVD to ${features.dim} dims for ${features.rows} items in ${((Date.now() - f0) / 1000).toFixed(1)} s` +
+        `features: tf-idf (${made.vocabulary} terms) + randomized SVD to ${features.dim} dims for ${features.rows} items ` +
+          (made.reused ? '(the previous run\'s: same catalog text, dim and seed)' : `in ${((Date.now() - f0) / 1000).toFixed(1)} s`) +
           (made.emptyItems ? `; ${made.emptyItems} items have no text` : ''),
       );
       await cancel.check();

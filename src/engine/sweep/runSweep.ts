@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { COMPARISON_FILES, type RunSummary } from '../../protocol';
 import { configHash, withOverrides, ExperimentError, type ConfigProblem, type ExperimentConfig } from '../config';
 import { runTrainJob, runDirOf } from '../jobs/trainJob';
+import { FeatureMemo } from '../features/featureMemo';
 import { evaluateFinishedRun } from '../eval/afterTraining';
 import type { JobListener } from '../jobs/runRecorder';
 import { RunStopped } from '../util/cancellation';
@@ -144,6 +145,8 @@ export async function runSweep(
     );
   };
 
+  // The variants of one seed share their text features: computed once a seed, not once a run.
+  const featureMemo = new FeatureMemo();
   for (let i = 0; i < plan.runs.length; i++) {
     const run = plan.runs[i];
     const folder = path.resolve(run.config.output.dir, run.config.name);
@@ -170,7 +173,7 @@ export async function runSweep(
     let runDir: string;
     try {
       ({ runDir, summary } = await runTrainJob(
-        { config: run.config, experimentPath: request.experimentPath, variant: run.variant.name, resumeDir },
+        { config: run.config, experimentPath: request.experimentPath, variant: run.variant.name, resumeDir, featureMemo },
         listener,
       ));
     } catch (e) {
