@@ -27,8 +27,12 @@ function run(name: string): { runDir: string; config: ExperimentConfig } {
   fs.writeFileSync(path.join(runDir, 'semantic_ids.jsonl'), '{"id":"a"}\n');
   const interactions = path.join(runDir, 'interactions.txt');
   fs.writeFileSync(interactions, 'u1 a b c\n');
+  const items = path.join(runDir, 'items.jsonl');
+  fs.writeFileSync(items, '{"id":"a"}\n{"id":"b"}\n{"id":"c"}\n');
+  const itemIndex = path.join(runDir, 'items.item2index');
+  fs.writeFileSync(itemIndex, 'a\t0\nb\t1\nc\t2\n');
   const base = defaultConfig();
-  return { runDir, config: { ...base, name, data: { ...base.data, interactions } } };
+  return { runDir, config: { ...base, name, data: { ...base.data, items, item_index: itemIndex, interactions } } };
 }
 
 function position(): FitState {
@@ -106,6 +110,14 @@ describe('eval checkpoint', () => {
     const interactions = config.data.interactions as string;
     fs.writeFileSync(interactions, 'u1 a c b\n');
     assert.throws(() => new EvalCheckpoint(tf, runDir, config, 'yes', 'wasm'), (e: Error) => e.message.includes(`${interactions} changed`));
+    fs.writeFileSync(interactions, 'u1 a b c\n');
+    // The item index maps the interactions' names to rows: another mapping is another input.
+    const itemIndex = config.data.item_index as string;
+    fs.writeFileSync(itemIndex, 'a\t0\nb\t2\nc\t1\n');
+    assert.throws(() => new EvalCheckpoint(tf, runDir, config, 'yes', 'wasm'), (e: Error) => e.message.includes(`${itemIndex} changed`));
+    fs.writeFileSync(itemIndex, 'a\t0\nb\t1\nc\t2\n');
+    fs.writeFileSync(config.data.items, '{"id":"a"}\n{"id":"c"}\n{"id":"b"}\n');
+    assert.throws(() => new EvalCheckpoint(tf, runDir, config, 'yes', 'wasm'), (e: Error) => e.message.includes(`${config.data.items} changed`));
     fs.writeFileSync(path.join(runDir, 'semantic_ids.jsonl'), '{"id":"b"}\n');
     assert.throws(() => new EvalCheckpoint(tf, runDir, config, 'yes', 'wasm'), /semantic_ids\.jsonl changed/);
     assert.ok(stateFile(runDir).models.retriever?.tensors, 'a refused resume keeps the checkpoint');

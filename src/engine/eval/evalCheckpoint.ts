@@ -148,10 +148,12 @@ function evalSettings(config: ExperimentConfig): Record<string, unknown> {
   return JSON.parse(JSON.stringify(rest)) as Record<string, unknown>;
 }
 
-/** The backend (its arithmetic decides the ranks) and a content hash of the run's IDs and the interactions it reads. */
+/** The backend (its arithmetic decides the ranks) and a content hash of the run's IDs and of the catalog, item index and interactions it reads. */
 function evalInputs(runDir: string, config: ExperimentConfig, backend: string): Record<string, string> {
   // The run's IDs by their name in the run (a moved run directory still resumes), the rest as the config names them.
   const files: [string, string][] = [[RUN_FILES.semanticIds, path.join(runDir, RUN_FILES.semanticIds)]];
+  // The catalog and item index map the interactions' item names to rows.
+  for (const file of [config.data.items, config.data.item_index]) if (file !== null) files.push([file, file]);
   const interactions = config.data.interactions;
   if (interactions !== null) {
     files.push([interactions, interactions]);
