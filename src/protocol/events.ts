@@ -70,6 +70,11 @@ export interface LossesEvent extends EventBase {
   collab_accuracy: number | null;
   /** What random guessing scores with this step's P pairs; null when disabled. */
   collab_chance: CollabChance | null;
+  /**
+   * `collab.objective: items | both`: the alignment InfoNCE of the batch's items with their
+   * co-occurrence vectors (before its weight; chance ln of the items aligned); absent otherwise.
+   */
+  collab_align?: number;
   /** Per-level balance loss (before its weight); null when disabled. */
   balance: number[] | null;
 }

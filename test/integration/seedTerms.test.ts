@@ -7,6 +7,8 @@
  * - the same term centred and gradient-weighted (`collab.weighting: gradient`) on items
  *   whose content shares an offset: it learns while reconstruction stays within 5% of
  *   the plain run, where a fixed weight costs reconstruction;
+ * - the item alignment (`collab.objective: items`, LETTER-style): each item pulled to its
+ *   fixed co-occurrence vector; the pair InfoNCE, only measured, falls well below chance;
  * - balance term at its default temperature: on a catalog whose first level collapses
  *   without it, it raises level-0 usage.
  */
@@ -189,6 +191,70 @@ test('collaborative term, gradient-weighted: it learns with its pull bounded, wh
   assert.ok(balanced.usage[0] >= plain.usage[0] - 0.125, `level 0 keeps its codes: ${balanced.usage[0]} vs ${plain.usage[0]}`);
   // The contrast: a fixed weight on the same centred term takes reconstruction with it.
   assert.ok(tail(fixed, 'recon') > 1.15 * tail(plain, 'recon'), `fixed weight 1: recon ${tail(fixed, 'recon')} vs plain ${tail(plain, 'recon')}`);
+});
+
+/**
+ * `communities` groups of items with unrelated content on one shared offset (as
+ * offsetCouples); each user takes 4 items of one community, so co-occurrence links every
+ * item of a community with every other.
+ */
+function offsetCommunities(seed: number, communities: number, size: number, dim: number, shift: number): { features: EmbeddingMatrix; interactions: UserSequences; community: (item: number) => number } {
+  const random = Random.derive(seed, 'model-init/synthetic-communities');
+  const items = communities * size;
+  const offset = Array.from({ length: dim }, () => random.normal());
+  const offsetNorm = Math.sqrt(offset.reduce((s, v) => s + v * v, 0));
+  const data = new Float32Array(items * dim);
+  for (let i = 0; i < items; i++) {
+    const own = Array.from({ length: dim }, () => random.normal());
+    const norm = Math.sqrt(own.reduce((s, v) => s + v * v, 0));
+    for (let k = 0; k < dim; k++) data[i * dim + k] = own[k] / norm + (shift * offset[k]) / offsetNorm;
+  }
+  const users = 100 * communities;
+  const train: Int32Array[] = [];
+  for (let u = 0; u < users; u++) {
+    const c = u % communities;
+    const picks = random.permutation(size).subarray(0, 4);
+    train.push(Int32Array.from(picks, (p) => c * size + p));
+  }
+  const interactions = { users: train.map((_, u) => `u${u}`), train, valid: new Int32Array(users).fill(-1), test: new Int32Array(users).fill(-1) };
+  return { features: { rows: items, dim, data }, interactions, community: (item) => Math.floor(item / size) };
+}
+
+test('collaborative term, item alignment (collab.objective: items): co-occurring items with unrelated content meet through their co-occurrence vectors', async () => {
+  const { features, interactions, community } = offsetCommunities(5, 8, 16, 16, 3);
+  const settings = (collab: Overrides['collab']): Overrides => ({
+    model: { encoder: [64], latent_dim: 8, levels: 2, codebook_size: [8, 16], beta: 0.25 },
+    train: { epochs: 150, batch_size: 64, lr: 0.003, seed: 1 },
+    collab: { pairs_per_step: 32, similarity: 'centred', target: 'latent', weighting: 'gradient', ...collab },
+  });
+  const plain = await trainRun(experiment(settings({ weight: 0 })), features, interactions);
+  const aligned = await trainRun(experiment(settings({ weight: 10, objective: 'items', temperature: 0.2 })), features, interactions);
+  const chance = Math.log(32);
+  const tail = (run: { losses: LossesEvent[] }, key: 'collab' | 'collab_accuracy' | 'collab_align' | 'recon'): number => mean(run.losses.slice(-20).map((l) => l[key] as number));
+  // Share of same-community item pairs, and of other pairs, under one first code.
+  const sharing = (codes: Int32Array): { together: number; apart: number } => {
+    let [inside, insideSame, outside, outsideSame] = [0, 0, 0, 0];
+    for (let i = 0; i < features.rows; i++) {
+      for (let j = i + 1; j < features.rows; j++) {
+        const same = codes[2 * i] === codes[2 * j] ? 1 : 0;
+        if (community(i) === community(j)) [inside, insideSame] = [inside + 1, insideSame + same];
+        else [outside, outsideSame] = [outside + 1, outsideSame + same];
+      }
+    }
+    return { together: insideSame / inside, apart: outsideSame / outside };
+  };
+  const on = sharing(aligned.codes);
+  const off = sharing(plain.codes);
+  console.log(
+    `item alignment: pair loss ${aligned.losses[0].collab?.toFixed(3)} -> ${tail(aligned, 'collab').toFixed(3)} acc ${tail(aligned, 'collab_accuracy').toFixed(3)} ` +
+      `alignment ${aligned.losses[0].collab_align?.toFixed(3)} -> ${tail(aligned, 'collab_align').toFixed(3)} recon ${tail(aligned, 'recon').toFixed(4)} usage ${aligned.usage[0]} community ${on.together.toFixed(3)} others ${on.apart.toFixed(3)} | ` +
+      `plain: recon ${tail(plain, 'recon').toFixed(4)} usage ${plain.usage[0]} community ${off.together.toFixed(3)} others ${off.apart.toFixed(3)}`,
+  );
+  // The pair InfoNCE is only measured here (no gradient), yet it falls: the items' targets carry the pairs.
+  assert.ok(aligned.losses.every((l) => typeof l.collab_align === 'number' && l.collab_chance !== null), 'every losses event carries the alignment and the pair chance level');
+  assert.ok(tail(aligned, 'collab') < 0.75 * chance, `pair loss falls well below chance: ${tail(aligned, 'collab')} vs ln 32 = ${chance}`);
+  assert.ok(tail(aligned, 'collab_accuracy') > 5 / 32, `pair accuracy ${tail(aligned, 'collab_accuracy')} vs chance 1/32`);
+  assert.ok(on.together > 2 * on.apart && on.together > 2 * off.together, `community pairs under one first code: ${on.together} vs other pairs ${on.apart}, plain run ${off.together}`);
 });
 
 test('balance term at its default temperature raises level-0 usage where the first level collapses', async () => {

@@ -31,6 +31,9 @@ export interface RetrievalOptions {
 /** How `collab.weight` sets the collaborative term's pull (keys.ts says what each means). */
 export type CollabWeighting = 'fixed' | 'gradient';
 
+/** What the collaborative term aligns (keys.ts says what each means). */
+export type CollabObjective = 'pairs' | 'items' | 'both';
+
 export interface ExperimentConfig {
   name: string;
   data: {
@@ -67,6 +70,7 @@ export interface ExperimentConfig {
     target: 'latent' | 'quantized';
     similarity: 'centred' | 'cosine';
     weighting: CollabWeighting;
+    objective: CollabObjective;
     pairs_per_step: number;
     pairs: {
       window: number;
@@ -119,6 +123,7 @@ export function defaultConfig(): Omit<ExperimentConfig, 'name'> {
       target: 'quantized',
       similarity: 'cosine',
       weighting: 'fixed',
+      objective: 'pairs',
       pairs_per_step: 512,
       pairs: { window: 5, min_count: 2, criterion: 'llr', threshold: null, max_per_item: null, file: null },
     },

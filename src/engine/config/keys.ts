@@ -225,6 +225,15 @@ export const KEYS: readonly KeySpec[] = [
       'gets, whatever the catalog, similarity or temperature.',
   },
   {
+    path: 'collab.objective', kind: 'enum', default: 'pairs', values: ['pairs', 'items', 'both'],
+    description:
+      '`pairs`: InfoNCE over the step\'s sampled kept pairs (the seed\'s term). `items` (LETTER-style alignment): each item ' +
+      'of the training batch is aligned, by in-batch InfoNCE, with its own fixed co-occurrence vector (PPMI + SVD of the ' +
+      'kept pairs, `model.latent_dim` columns), so every item gets a collaborative target every epoch; the pair InfoNCE ' +
+      'is still measured and reported, without gradient. `both`: the sum. `weight`, `temperature`, `target`, ' +
+      '`similarity` and `weighting` apply to each (studies/collab/README.md).',
+  },
+  {
     path: 'collab.pairs_per_step', kind: 'int', default: 512, min: 1,
     description: 'Kept pairs drawn per training step for the collaborative term.',
   },

@@ -11,6 +11,7 @@ import { duplicateMasks, inBatchAccuracy, symmetricInfoNce, straightThroughQuant
 import { keptPairs } from '../pairs/readPairsFile';
 import { balanceLossFromDistances } from '../method/balanceLoss';
 import { GradientReference, probeGradient, scaleGradientTo } from '../method/gradientRatio';
+import { alignmentTargets, type AlignmentTargets } from '../method/alignmentTargets';
 import { DeadCodeTracker, reinitDeadCodes, type DeadCodeTrackerState } from '../method/deadCodes';
 import { coherence, type CoherenceAtDepth } from '../diagnostics/codebookStats';
 import type { StepReport, TrainingSink } from './trainingSink';
@@ -32,8 +33,14 @@ export class SeedMethod {
   private readonly latentGradient = new GradientReference();
   private pendingLatentNorm: Tensor | null = null;
   private pendingCollabNorm: Tensor | null = null;
+  private pendingAlignNorm: Tensor | null = null;
   /** The weight the collaborative term effectively had in the last step (its gradient's scale). */
   private effectiveWeight: number;
+  /** `collab.objective: items | both`: each item's fixed co-occurrence vector, and the alignment's effective weight. */
+  private targets: AlignmentTargets | null = null;
+  private alignWeight: number;
+  /** The step batch's z before the gradient probe (the alignment's gradient must not count in the reference). */
+  private batchLatent: Tensor2D | null = null;
 
   private constructor(
     private readonly tf: TF,
@@ -47,7 +54,10 @@ export class SeedMethod {
     this.pairRandom = Random.derive(seed, 'pair-sampler');
     this.reinitRandom = Random.derive(seed, 'dead-code-reinit');
     this.tracker = new DeadCodeTracker(config.model.codebook_size, config.dead_codes.window, config.dead_codes.min_usage);
-    this.effectiveWeight = config.collab.weighting === 'gradient' ? 0 : config.collab.weight;
+    const objective = config.collab.objective;
+    const fixedWeight = config.collab.weighting === 'gradient' ? 0 : config.collab.weight;
+    this.effectiveWeight = objective === 'items' ? 0 : fixedWeight;
+    this.alignWeight = objective === 'pairs' ? 0 : fixedWeight;
   }
 
   /** Mines the pairs (when the collaborative term is on) and writes them to the run directory. */
@@ -77,6 +87,14 @@ export class SeedMethod {
       method.sampler = new PairSampler(mined, config.collab.pairs_per_step, method.pairRandom);
       method.pairA = new Float32Array(config.collab.pairs_per_step * features.dim);
       method.pairB = new Float32Array(config.collab.pairs_per_step * features.dim);
+      if (config.collab.objective !== 'pairs') {
+        const t0 = Date.now();
+        // From the same kept pairs, so the informativeness criterion still decides what counts as co-occurring.
+        const purpose = 'cooccurrence-svd/alignment' as const;
+        method.targets = alignmentTargets(mined, itemIds.length, config.model.latent_dim, Random.derive(config.train.seed, purpose), config.collab.similarity === 'centred');
+        sink.log('info', `alignment targets: co-occurrence vectors of ${method.targets.count} items (${config.model.latent_dim} dims) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+        if (method.targets.count < 2) throw new Error('collab.objective: items needs at least 2 items with a kept pair');
+      }
     }
     return method;
   }
@@ -93,14 +111,21 @@ export class SeedMethod {
    * Given to RqVae.forward: with `collab.weighting: gradient`, an identity on the item
    * batch's z that reads the RQ-VAE loss's gradient norm there; otherwise z as is.
    */
-  readonly wrapLatent = (z: Tensor2D): Tensor2D =>
-    this.gradientWeighted ? probeGradient(this.tf, z, (norm) => this.replacePending('latent', norm)) : z;
+  readonly wrapLatent = (z: Tensor2D): Tensor2D => {
+    this.batchLatent = z;
+    return this.gradientWeighted ? probeGradient(this.tf, z, (norm) => this.replacePending('latent', norm)) : z;
+  };
 
-  private replacePending(which: 'latent' | 'collab', norm: Tensor): void {
-    const old = which === 'latent' ? this.pendingLatentNorm : this.pendingCollabNorm;
+  private replacePending(which: 'latent' | 'collab' | 'align', norm: Tensor): void {
+    const old = which === 'latent' ? this.pendingLatentNorm : which === 'collab' ? this.pendingCollabNorm : this.pendingAlignNorm;
     old?.dispose();
     if (which === 'latent') this.pendingLatentNorm = norm;
-    else this.pendingCollabNorm = norm;
+    else if (which === 'collab') this.pendingCollabNorm = norm;
+    else this.pendingAlignNorm = norm;
+  }
+
+  private get pairsTrained(): boolean {
+    return this.config.collab.objective !== 'items';
   }
 
   /**
@@ -113,12 +138,16 @@ export class SeedMethod {
     const read = (t: Tensor | null): number | null => (t ? (t.dataSync() as Float32Array)[0] : null);
     const latent = read(this.pendingLatentNorm);
     const collab = read(this.pendingCollabNorm);
+    const align = read(this.pendingAlignNorm);
     this.pendingLatentNorm?.dispose();
     this.pendingCollabNorm?.dispose();
-    this.pendingLatentNorm = this.pendingCollabNorm = null;
+    this.pendingAlignNorm?.dispose();
+    this.pendingLatentNorm = this.pendingCollabNorm = this.pendingAlignNorm = null;
+    this.batchLatent = null;
     if (!this.gradientWeighted) return;
     const target = this.collabGradientTarget();
     this.effectiveWeight = collab && collab > 0 ? target / collab : 0;
+    this.alignWeight = align && align > 0 ? target / align : 0;
     if (latent !== null) this.latentGradient.record(latent);
   }
 
@@ -139,9 +168,11 @@ export class SeedMethod {
   /**
    * Extra terms for this step, inside the gradient tape: `total` is their weighted sum
    * (a 1-element tensor), `report` the unweighted values for the losses event
-   * (collab and its in-batch accuracy [2] when on, then balance [L] when on).
+   * (collab and its in-batch accuracy [2] when on, the alignment [1] when
+   * `collab.objective` has it, then balance [L] when on). `items`: the catalog rows of
+   * the batch, in batch order.
    */
-  lossTerms(fwd: RqVaeForward): { total: Tensor1D; report: Tensor[] } {
+  lossTerms(fwd: RqVaeForward, items: Int32Array): { total: Tensor1D; report: Tensor[] } {
     const tf = this.tf;
     const report: Tensor[] = [];
     let total = tf.zeros([1]) as Tensor1D;
@@ -156,7 +187,7 @@ export class SeedMethod {
       const side = (z: Tensor2D): Tensor2D =>
         this.config.collab.target === 'latent' ? z : straightThroughQuantized(tf, z, quantize(tf, z, this.model.codebooks).quantized);
       let [sa, sb] = [side(za), side(zb)];
-      if (this.gradientWeighted) {
+      if (this.gradientWeighted && this.pairsTrained) {
         // One op over both sides, so their gradient is scaled as one (its Frobenius norm).
         const both = scaleGradientTo(tf, tf.concat([sa, sb], 0) as Tensor2D, this.collabGradientTarget(), (norm) => this.replacePending('collab', norm));
         sa = tf.slice(both, [0, 0], [rows, -1]) as Tensor2D;
@@ -167,7 +198,13 @@ export class SeedMethod {
       const collab = symmetricInfoNce(tf, sa, sb, this.config.collab.temperature, options).reshape([1]);
       report.push(collab, inBatchAccuracy(tf, sa, sb, options));
       // With gradient weighting the scale op sets the pull; the factor here would be normalised away.
-      total = tf.add(total, this.gradientWeighted ? collab : tf.mul(collab, this.config.collab.weight)) as Tensor1D;
+      // `items`: measured and reported only (not in the loss, so no gradient).
+      if (this.pairsTrained) total = tf.add(total, this.gradientWeighted ? collab : tf.mul(collab, this.config.collab.weight)) as Tensor1D;
+    }
+    if (this.targets) {
+      const align = this.alignmentLoss(fwd, items);
+      report.push(align);
+      total = tf.add(total, this.gradientWeighted ? align : tf.mul(align, this.config.collab.weight)) as Tensor1D;
     }
     if (this.balanceOn) {
       const perLevel = fwd.quantizer.levels.map((level, l) =>
@@ -180,21 +217,49 @@ export class SeedMethod {
     return { total, report };
   }
 
+  /**
+   * `collab.objective: items | both`: the batch's items that have a co-occurrence vector,
+   * each aligned with its own vector against the others' (symmetric in-batch InfoNCE, the
+   * pair term's temperature; centred: z minus the batch mean, against centred targets).
+   * A 1-element tensor; 0 (no gradient) when fewer than 2 batch items have a target.
+   */
+  private alignmentLoss(fwd: RqVaeForward, items: Int32Array): Tensor1D {
+    const tf = this.tf;
+    const targets = this.targets as AlignmentTargets;
+    const positions: number[] = [];
+    for (let i = 0; i < items.length; i++) if (targets.has[items[i]]) positions.push(i);
+    if (positions.length < 2) return tf.zeros([1]) as Tensor1D;
+    const dim = targets.dim;
+    const rows = new Float32Array(positions.length * dim);
+    positions.forEach((p, i) => rows.set(targets.data.subarray(items[p] * dim, (items[p] + 1) * dim), i * dim));
+    const z = this.batchLatent ?? fwd.z;
+    const full = this.config.collab.target === 'latent' ? z : straightThroughQuantized(tf, z, fwd.quantizer.quantized);
+    // A one-hot selection product rather than tf.gather: gather's gradient has no wasm kernel.
+    const select = new Float32Array(positions.length * items.length);
+    positions.forEach((p, i) => (select[i * items.length + p] = 1));
+    let side = tf.matMul(tf.tensor2d(select, [positions.length, items.length]), full) as Tensor2D;
+    if (this.gradientWeighted) side = scaleGradientTo(tf, side, this.collabGradientTarget(), (norm) => this.replacePending('align', norm));
+    if (this.config.collab.similarity === 'centred') side = tf.sub(side, tf.mean(side, 0, true)) as Tensor2D;
+    return symmetricInfoNce(tf, side, tf.tensor2d(rows, [positions.length, dim]), this.config.collab.temperature).reshape([1]) as Tensor1D;
+  }
+
   /** Splits the tail of the step's loss vector written by lossTerms' report. */
-  readReport(tail: Float32Array): { collab: number | null; collabAccuracy: number | null; collabChance: CollabChance | null; balance: number[] | null } {
+  readReport(tail: Float32Array): { collab: number | null; collabAccuracy: number | null; collabChance: CollabChance | null; collabAlign: number | null; balance: number[] | null } {
     let at = 0;
     const collab = this.collabOn ? tail[at++] : null;
     const collabAccuracy = this.collabOn ? tail[at++] : null;
+    const collabAlign = this.targets ? tail[at++] : null;
     const pairs = this.config.collab.pairs_per_step;
     const collabChance = this.collabOn ? { loss: Math.log(pairs), accuracy: 1 / pairs } : null;
     const balance = this.balanceOn ? Array.from(tail.subarray(at, at + this.model.levels)) : null;
-    return { collab, collabAccuracy, collabChance, balance };
+    return { collab, collabAccuracy, collabChance, collabAlign, balance };
   }
 
   /** The weighted contribution of the extra terms to the total loss. */
-  weightedExtra(collab: number | null, balance: number[] | null): number {
+  weightedExtra(collab: number | null, balance: number[] | null, align: number | null = null): number {
     let extra = 0;
     if (collab !== null) extra += this.effectiveWeight * collab;
+    if (align !== null) extra += this.alignWeight * align;
     if (balance !== null && balance.length) extra += (this.config.balance.weight * balance.reduce((s, v) => s + v, 0)) / balance.length;
     return extra;
   }

@@ -184,7 +184,7 @@ export async function trainRqVae(input: TrainingInput, sink: TrainingSink): Prom
           const row = permutation[start + i];
           batch.set(features.data.subarray(row * dim, (row + 1) * dim), i * dim);
         }
-        const report = trainStep(input, model, optimizer, method, batch.subarray(0, rows * dim), rows, state.step);
+        const report = trainStep(input, model, optimizer, method, batch.subarray(0, rows * dim), permutation.subarray(start, start + rows), state.step);
         state.step++;
         stepReached = state.step;
         for (let i = 0; i < rows; i++) {
@@ -193,6 +193,7 @@ export async function trainRqVae(input: TrainingInput, sink: TrainingSink): Prom
         if (!report.finite) throw new Error(`loss became non-finite at step ${state.step} (try a lower train.lr)`);
         sink.emit({ type: 'losses', time: now(), step: state.step, epoch: state.epoch, ...report.losses });
         method.afterStep(state.step, report, sink);
+        sink.inspect?.(state.step, model);
         meter.tick(state.step);
         if (meter.due() || state.step === totalSteps) {
           const rate = meter.rate();
@@ -259,8 +260,9 @@ export async function trainRqVae(input: TrainingInput, sink: TrainingSink): Prom
 }
 
 
-/** One optimizer step on one batch. */
-function trainStep(input: TrainingInput, model: RqVae, optimizer: Optimizer, method: SeedMethod, batch: Float32Array, rows: number, step: number): StepReport {
+/** One optimizer step on one batch; `items` are the batch's catalog rows. */
+function trainStep(input: TrainingInput, model: RqVae, optimizer: Optimizer, method: SeedMethod, batch: Float32Array, items: Int32Array, step: number): StepReport {
+  const rows = items.length;
   const tf = input.runtime.tf;
   const levels = model.levels;
   const beta = input.config.model.beta;
@@ -273,7 +275,7 @@ function trainStep(input: TrainingInput, model: RqVae, optimizer: Optimizer, met
     const x = tf.tensor2d(batch, [rows, input.features.dim]);
     const { grads } = tf.variableGrads(() => {
       const fwd = model.forward(x, beta, method.wrapLatent);
-      const extra = method.lossTerms(fwd);
+      const extra = method.lossTerms(fwd, items);
       const parts: Tensor[] = [fwd.recon];
       for (const l of fwd.quantizer.levels) parts.push(l.codebookLoss);
       for (const l of fwd.quantizer.levels) parts.push(l.commitmentLoss);
@@ -293,14 +295,14 @@ function trainStep(input: TrainingInput, model: RqVae, optimizer: Optimizer, met
   const codebook = Array.from(values.subarray(1, 1 + levels));
   const commitment = Array.from(values.subarray(1 + levels, 1 + 2 * levels));
   const tail = values.subarray(1 + 2 * levels);
-  const { collab, collabAccuracy, collabChance, balance } = method.readReport(tail);
+  const { collab, collabAccuracy, collabChance, collabAlign, balance } = method.readReport(tail);
   const recon = values[0];
   let total = recon;
   for (let l = 0; l < levels; l++) total += codebook[l] + beta * commitment[l];
-  total += method.weightedExtra(collab, balance);
+  total += method.weightedExtra(collab, balance, collabAlign);
   const finite = values.every((v) => Number.isFinite(v));
   return {
-    losses: { total, recon, codebook, commitment, collab, collab_accuracy: collabAccuracy, collab_chance: collabChance, balance },
+    losses: { total, recon, codebook, commitment, collab, collab_accuracy: collabAccuracy, collab_chance: collabChance, ...(collabAlign !== null ? { collab_align: collabAlign } : {}), balance },
     codes: Int32Array.from(codes),
     finite,
     residuals,

@@ -4,12 +4,15 @@
  */
 import type { EngineEvent } from '../../protocol';
 import type { Tensor2D } from '../tf/types';
+import type { RqVae } from '../model/rqvae';
 
 /** What the training loop reports to (the run recorder, then the CLI or the extension). */
 export interface TrainingSink {
   emit(event: EngineEvent): void;
   log(level: 'info' | 'warn' | 'error', message: string): void;
   stopRequested(): boolean;
+  /** Optional look at the model after each step (benches' diagnostics, e.g. bench/collabHeldOut.ts); must not change it. */
+  inspect?(step: number, model: RqVae): void;
 }
 
 /** What one optimizer step gives the seed method. */

@@ -1,0 +1,247 @@
+/**
+ * Is the collaborative term failing to fit, or failing to generalise? (issue 13,
+ * studies/collab/README.md). The kept pairs are split once: `--held-out` pairs (default
+ * 2,048) never reach training; the rest is the training pool (optionally cut to
+ * `--pool N` pairs, so that pairs recur every few steps), handed to the run as a
+ * `collab.pairs.file`. Every `--every` steps the model is looked at (TrainingSink.inspect):
+ *
+ * - in-batch InfoNCE and accuracy, in blocks of `collab.pairs_per_step` (the step's
+ *   chance level), on a fixed set of training-pool pairs (`train`) and on the held-out
+ *   pairs (`held`), on the latent z and on the quantized q, with the run's similarity
+ *   and temperature;
+ * - on one block of training pairs, the InfoNCE gradient at (z_a, z_b) split into the
+ *   positive-pull part (-S_ii / t) and the negative-push part (the log-sum-exps): their
+ *   norms and the cosine between them.
+ *
+ *   nice -n 10 npx tsx bench/collabHeldOut.ts <experiment.yaml> --steps 300 --every 25 \
+ *     [--pool 4096] [--fuse] [--json FILE] --variant plain collab.weight=0 --variant lat ...
+ *
+ * Prints one JSON line per look and one summary line per variant (recon, usage, coherence).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { configHash, loadExperiment } from '../src/engine/config';
+import { initBackend } from '../src/engine/tf/backend';
+import { loadDataset } from '../src/engine/data/dataset';
+import { featurizeCatalog } from '../src/engine/features/featurize';
+import { fuseCooccurrence } from '../src/engine/features/cooccurrenceInput';
+import { trainRqVae } from '../src/engine/train/trainer';
+import { keptPairs } from '../src/engine/pairs/readPairsFile';
+import { writePairs, type MinedPairs } from '../src/engine/pairs';
+import { symmetricInfoNce, inBatchAccuracy } from '../src/engine/method/infoNce';
+import { quantize } from '../src/engine/model/residualQuantizer';
+import { Random } from '../src/engine/util/random';
+import type { RqVae } from '../src/engine/model/rqvae';
+import type { EmbeddingMatrix } from '../src/engine/data/types';
+import type { TF, Tensor, Tensor2D, Scalar } from '../src/engine/tf/types';
+import type { EngineEvent } from '../src/protocol';
+
+interface Variant {
+  name: string;
+  sets: string[];
+}
+
+function subset(mined: MinedPairs, idx: Int32Array): MinedPairs {
+  const order = Int32Array.from(idx).sort();
+  return {
+    ...mined,
+    a: Int32Array.from(order, (i) => mined.a[i]),
+    b: Int32Array.from(order, (i) => mined.b[i]),
+    k11: Int32Array.from(order, (i) => mined.k11[i]),
+    score: Float64Array.from(order, (i) => mined.score[i]),
+    kept: order.length,
+  };
+}
+
+function rowsOf(features: EmbeddingMatrix, items: Int32Array): Float32Array {
+  const out = new Float32Array(items.length * features.dim);
+  items.forEach((r, i) => out.set(features.data.subarray(r * features.dim, (r + 1) * features.dim), i * features.dim));
+  return out;
+}
+
+/** Positive-pull and negative-push parts of the symmetric InfoNCE (same similarity as infoNce.ts). */
+function lossParts(tf: TF, a: Tensor2D, b: Tensor2D, t: number, centred: boolean): { pos: Scalar; neg: Scalar } {
+  let [ac, bc] = [a, b];
+  if (centred) {
+    const mean = tf.mean(tf.concat([a, b], 0), 0, true);
+    [ac, bc] = [tf.sub(a, mean) as Tensor2D, tf.sub(b, mean) as Tensor2D];
+  }
+  const norm = (x: Tensor2D) => tf.div(x, tf.sqrt(tf.add(tf.sum(tf.square(x), 1, true), 1e-12))) as Tensor2D;
+  const an = norm(ac);
+  const bn = norm(bc);
+  const s = tf.div(tf.matMul(an, bn, false, true), t) as Tensor2D;
+  const pos = tf.neg(tf.mean(tf.div(tf.sum(tf.mul(an, bn), 1), t))) as Scalar;
+  const neg = tf.mean(tf.mul(tf.add(tf.logSumExp(s, 1), tf.logSumExp(tf.transpose(s), 1)), 0.5)) as Scalar;
+  return { pos, neg };
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const file = path.resolve(args.shift() ?? '');
+  let steps = 300;
+  let every = 25;
+  let pool = 0;
+  let heldOutCount = 2048;
+  let json: string | null = null;
+  let fuse = false;
+  const variants: Variant[] = [];
+  while (args.length) {
+    const a = args.shift() as string;
+    if (a === '--steps') steps = Number(args.shift());
+    else if (a === '--every') every = Number(args.shift());
+    else if (a === '--pool') pool = Number(args.shift());
+    else if (a === '--held-out') heldOutCount = Number(args.shift());
+    else if (a === '--json') json = args.shift() ?? null;
+    else if (a === '--fuse') fuse = true;
+    else if (a === '--variant') variants.push({ name: args.shift() as string, sets: [] });
+    else if (variants.length) variants[variants.length - 1].sets.push(a);
+    else throw new Error(`unexpected argument ${a}`);
+  }
+  const base = await loadExperiment(file, []);
+  const runtime = await initBackend(base.engine.backend, base.engine.threads);
+  const tf = runtime.tf;
+  const dataset = await loadDataset(base.data);
+  if (!dataset.interactions) throw new Error('the experiment needs data.interactions');
+  const itemIds = dataset.catalog.items.map((it) => it.id);
+  let features = dataset.embeddings ?? featurizeCatalog(dataset.catalog, { textFields: base.data.text_fields, dim: base.features.dim, seed: base.train.seed }).matrix;
+  let fuseDim = 0;
+
+  // One split of the kept pairs for every variant.
+  const mined = keptPairs(dataset.interactions.train, itemIds, base.collab.pairs);
+  const order = Random.derive(base.train.seed, 'pair-sampler/probe-split').permutation(mined.kept);
+  const heldIdx = order.subarray(0, heldOutCount);
+  const poolIdx = pool > 0 ? order.subarray(heldOutCount, heldOutCount + pool) : order.subarray(heldOutCount);
+  const trainIdx = poolIdx.subarray(0, Math.min(heldOutCount, poolIdx.length));
+  const held = subset(mined, heldIdx);
+  const poolPairs = subset(mined, poolIdx);
+  const fixed = subset(mined, trainIdx);
+  const pairsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'collab-heldout-pairs-'));
+  await writePairs(pairsDir, poolPairs, itemIds);
+  const pairsFile = path.join(pairsDir, 'pairs.tsv');
+  console.log(JSON.stringify({ kept: mined.kept, pool: poolPairs.kept, held_out: held.kept, fixed_train: fixed.kept, pairs_per_step: base.collab.pairs_per_step }));
+  if (fuse) {
+    // The fused input is built from the training pool only: held-out pairs stay unseen.
+    const fused = fuseCooccurrence(features, dataset.interactions, { ...base.collab.pairs, file: pairsFile }, base.train.seed, itemIds);
+    features = fused.features;
+    fuseDim = fused.fuseDim;
+  }
+
+  const batch = Math.min(base.train.batch_size, features.rows);
+  const epochs = Math.ceil(steps / Math.ceil(features.rows / batch));
+  const results: Record<string, unknown>[] = [];
+  for (const v of variants) {
+    const config = await loadExperiment(file, [`train.epochs=${epochs}`, ...v.sets, `collab.pairs.file=${pairsFile}`]);
+    const P = config.collab.pairs_per_step;
+    const t = config.collab.temperature;
+    const centred = config.collab.similarity === 'centred';
+    const blocks = (set: MinedPairs) => {
+      const out: { a: Float32Array; b: Float32Array; n: number }[] = [];
+      for (let s = 0; s + P <= set.kept; s += P) out.push({ a: rowsOf(features, set.a.subarray(s, s + P)), b: rowsOf(features, set.b.subarray(s, s + P)), n: P });
+      return out;
+    };
+    const trainBlocks = blocks(fixed);
+    const heldBlocks = blocks(held);
+    const looks: Record<string, unknown>[] = [];
+    const score = (model: RqVae, set: typeof trainBlocks, target: 'latent' | 'quantized') => {
+      let loss = 0;
+      let acc = 0;
+      for (const blk of set) {
+        const [l, a] = tf.tidy(() => {
+          const side = (x: Float32Array): Tensor2D => {
+            const z = model.encode(tf.tensor2d(x, [blk.n, features.dim]));
+            return target === 'latent' ? z : quantize(tf, z, model.codebooks).quantized;
+          };
+          const za = side(blk.a);
+          const zb = side(blk.b);
+          return [symmetricInfoNce(tf, za, zb, t, { centred }).dataSync()[0], inBatchAccuracy(tf, za, zb, { centred }).dataSync()[0]];
+        });
+        loss += l / set.length;
+        acc += a / set.length;
+      }
+      return { loss: +loss.toFixed(4), acc: +acc.toFixed(4) };
+    };
+    const gradientSplit = (model: RqVae) =>
+      tf.tidy(() => {
+        const blk = trainBlocks[0];
+        const za = model.encode(tf.tensor2d(blk.a, [blk.n, features.dim]));
+        const zb = model.encode(tf.tensor2d(blk.b, [blk.n, features.dim]));
+        const gPos = tf.grads((a: Tensor, b: Tensor) => lossParts(tf, a as Tensor2D, b as Tensor2D, t, centred).pos)([za, zb]);
+        const gNeg = tf.grads((a: Tensor, b: Tensor) => lossParts(tf, a as Tensor2D, b as Tensor2D, t, centred).neg)([za, zb]);
+        const flat = (g: Tensor[]) => tf.concat(g.map((x) => x.reshape([-1])));
+        const p = flat(gPos);
+        const n = flat(gNeg);
+        const pn = tf.norm(p).dataSync()[0];
+        const nn = tf.norm(n).dataSync()[0];
+        const total = tf.norm(tf.add(p, n)).dataSync()[0];
+        const cos = tf.sum(tf.mul(p, n)).dataSync()[0] / (pn * nn);
+        return { pull: +pn.toExponential(3), push: +nn.toExponential(3), total: +total.toExponential(3), cos: +cos.toFixed(3) };
+      });
+    const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'collab-heldout-'));
+    const losses: Extract<EngineEvent, { type: 'losses' }>[] = [];
+    const t0 = Date.now();
+    const look = (step: number, model: RqVae) => {
+      const row = {
+        variant: v.name,
+        step,
+        step_loss: losses.length ? +(losses.slice(-every).reduce((s, e) => s + (e.collab ?? NaN), 0) / Math.min(every, losses.length)).toFixed(4) : null,
+        step_acc: losses.length ? +(losses.slice(-every).reduce((s, e) => s + (e.collab_accuracy ?? NaN), 0) / Math.min(every, losses.length)).toFixed(4) : null,
+        align: losses.length && losses[losses.length - 1].collab_align !== undefined ? +(losses.slice(-every).reduce((s, e) => s + (e.collab_align ?? NaN), 0) / Math.min(every, losses.length)).toFixed(4) : null,
+        recon: losses.length ? +losses[losses.length - 1].recon.toFixed(4) : null,
+        train_z: score(model, trainBlocks, 'latent'),
+        held_z: score(model, heldBlocks, 'latent'),
+        train_q: score(model, trainBlocks, 'quantized'),
+        held_q: score(model, heldBlocks, 'quantized'),
+        grad_z: gradientSplit(model),
+        seconds: Math.round((Date.now() - t0) / 1000),
+      };
+      looks.push(row);
+      console.log(JSON.stringify(row));
+    };
+    const result = await trainRqVae(
+      {
+        config,
+        configHash: configHash(config),
+        runDir,
+        features,
+        fuseDim,
+        itemIds,
+        interactions: dataset.interactions,
+        runtime,
+        resume: false,
+        startEvent: { run_id: v.name, run_dir: runDir, experiment: config.name, experiment_path: file, variant: v.name, seed: config.train.seed, backend: runtime.backend, backend_reason: runtime.reason, levels: config.model.levels, codebook_size: config.model.codebook_size },
+      },
+      {
+        emit: (e) => {
+          if (e.type === 'losses') losses.push(e);
+        },
+        log: () => undefined,
+        stopRequested: () => false,
+        inspect: (step, model) => {
+          if (step === 1 || step % every === 0) look(step, model);
+        },
+      },
+    );
+    fs.rmSync(runDir, { recursive: true, force: true });
+    const summary = {
+      variant: v.name,
+      sets: v.sets,
+      steps: result.steps,
+      chance: { loss: +Math.log(P).toFixed(3), accuracy: 1 / P },
+      final_recon: result.final?.recon_loss ?? null,
+      usage: result.final?.usage ?? null,
+      collision_rate: result.final?.collision_rate ?? null,
+      coherence: result.final?.coherence ?? null,
+      seconds: (Date.now() - t0) / 1000,
+    };
+    results.push({ ...summary, looks });
+    console.log(JSON.stringify(summary));
+    if (json) fs.writeFileSync(json, JSON.stringify(results, null, 1));
+  }
+  fs.rmSync(pairsDir, { recursive: true, force: true });
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
