@@ -292,6 +292,14 @@ export const KEYS: readonly KeySpec[] = [
       'Measured (studies/seed-ablation/README.md): relative 0.1-0.5 evens a synthetic collapse but, on Beauty, ' +
       'sharpens the assignment and made level 0 worse; not the default.',
   },
+  {
+    path: 'balance.weighting', kind: 'enum', default: 'fixed', values: ['fixed', 'gradient'],
+    description:
+      '`fixed`: the term is added as `balance.weight` x the mean over levels of the balance loss. `gradient`: its ' +
+      'gradient at the latent is scaled each step to `balance.weight` x the norm of the RQ-VAE loss\'s gradient there ' +
+      '(a moving average), and its gradient to the codebooks by the same factor (the step before\'s), so the weight ' +
+      'is the share of pull the term gets, whatever the temperature or catalog.',
+  },
 
   // engine
   {

@@ -10,7 +10,9 @@ import { PairSampler, writePairs, type MinedPairs } from '../pairs';
 import { duplicateMasks, inBatchAccuracy, symmetricInfoNce, straightThroughQuantized } from '../method/infoNce';
 import { keptPairs } from '../pairs/readPairsFile';
 import { balanceLossFromDistances } from '../method/balanceLoss';
-import { GradientReference, probeGradient, scaleGradientTo } from '../method/gradientRatio';
+import { squaredDistances } from '../method/codeDistances';
+import { detach } from '../model/residualQuantizer';
+import { GradientReference, probeGradient, scaleGradientBy, scaleGradientTo } from '../method/gradientRatio';
 import { DeadCodeTracker, reinitDeadCodes, type DeadCodeTrackerState } from '../method/deadCodes';
 import { coherence, type CoherenceAtDepth } from '../diagnostics/codebookStats';
 import type { StepReport, TrainingSink } from './trainingSink';
@@ -28,12 +30,15 @@ export class SeedMethod {
   private sampler: PairSampler | null = null;
   private pairA: Float32Array | null = null;
   private pairB: Float32Array | null = null;
-  /** `collab.weighting: gradient`: the RQ-VAE loss's gradient norm at z (moving average). */
+  /** `collab.weighting` / `balance.weighting: gradient`: the RQ-VAE loss's gradient norm at z (moving average). */
   private readonly latentGradient = new GradientReference();
   private pendingLatentNorm: Tensor | null = null;
   private pendingCollabNorm: Tensor | null = null;
   /** The weight the collaborative term effectively had in the last step (its gradient's scale). */
   private effectiveWeight: number;
+  private pendingBalanceNorm: Tensor | null = null;
+  /** The weight the balance term effectively had in the last step (fixed: balance.weight). */
+  private balanceWeight: number;
 
   private constructor(
     private readonly tf: TF,
@@ -48,6 +53,7 @@ export class SeedMethod {
     this.reinitRandom = Random.derive(seed, 'dead-code-reinit');
     this.tracker = new DeadCodeTracker(config.model.codebook_size, config.dead_codes.window, config.dead_codes.min_usage);
     this.effectiveWeight = config.collab.weighting === 'gradient' ? 0 : config.collab.weight;
+    this.balanceWeight = config.balance.weighting === 'gradient' ? 0 : config.balance.weight;
   }
 
   /** Mines the pairs (when the collaborative term is on) and writes them to the run directory. */
@@ -89,18 +95,25 @@ export class SeedMethod {
     return this.collabOn && this.config.collab.weighting === 'gradient';
   }
 
+  /** `balance.weighting: gradient` with the term on. */
+  private get balanceGradientWeighted(): boolean {
+    return this.balanceOn && this.config.balance.weighting === 'gradient';
+  }
+
   /**
-   * Given to RqVae.forward: with `collab.weighting: gradient`, an identity on the item
-   * batch's z that reads the RQ-VAE loss's gradient norm there; otherwise z as is.
+   * Given to RqVae.forward: with `collab.weighting` or `balance.weighting: gradient`, an
+   * identity on the item batch's z that reads the RQ-VAE loss's gradient norm there;
+   * otherwise z as is.
    */
   readonly wrapLatent = (z: Tensor2D): Tensor2D =>
-    this.gradientWeighted ? probeGradient(this.tf, z, (norm) => this.replacePending('latent', norm)) : z;
+    this.gradientWeighted || this.balanceGradientWeighted ? probeGradient(this.tf, z, (norm) => this.replacePending('latent', norm)) : z;
 
-  private replacePending(which: 'latent' | 'collab', norm: Tensor): void {
-    const old = which === 'latent' ? this.pendingLatentNorm : this.pendingCollabNorm;
+  private replacePending(which: 'latent' | 'collab' | 'balance', norm: Tensor): void {
+    const old = which === 'latent' ? this.pendingLatentNorm : which === 'collab' ? this.pendingCollabNorm : this.pendingBalanceNorm;
     old?.dispose();
     if (which === 'latent') this.pendingLatentNorm = norm;
-    else this.pendingCollabNorm = norm;
+    else if (which === 'collab') this.pendingCollabNorm = norm;
+    else this.pendingBalanceNorm = norm;
   }
 
   /**
@@ -113,13 +126,26 @@ export class SeedMethod {
     const read = (t: Tensor | null): number | null => (t ? (t.dataSync() as Float32Array)[0] : null);
     const latent = read(this.pendingLatentNorm);
     const collab = read(this.pendingCollabNorm);
+    const balance = read(this.pendingBalanceNorm);
     this.pendingLatentNorm?.dispose();
     this.pendingCollabNorm?.dispose();
-    this.pendingLatentNorm = this.pendingCollabNorm = null;
-    if (!this.gradientWeighted) return;
-    const target = this.collabGradientTarget();
-    this.effectiveWeight = collab && collab > 0 ? target / collab : 0;
+    this.pendingBalanceNorm?.dispose();
+    this.pendingLatentNorm = this.pendingCollabNorm = this.pendingBalanceNorm = null;
+    if (this.gradientWeighted) {
+      const target = this.collabGradientTarget();
+      this.effectiveWeight = collab && collab > 0 ? target / collab : 0;
+    }
+    if (this.balanceGradientWeighted) {
+      // The balance loss enters with factor 1: its latent gradient's norm per unit of loss.
+      const target = this.balanceGradientTarget();
+      this.balanceWeight = balance && balance > 0 ? target / balance : 0;
+    }
     if (latent !== null) this.latentGradient.record(latent);
+  }
+
+  /** Norm the balance term's gradient at the latent is scaled to this step (0 before the first measurement). */
+  private balanceGradientTarget(): number {
+    return this.config.balance.weight * (this.latentGradient.current ?? 0);
   }
 
   /** Norm the collaborative gradient is scaled to this step: weight x the reference (0 before the first measurement). */
@@ -170,14 +196,33 @@ export class SeedMethod {
       total = tf.add(total, this.gradientWeighted ? collab : tf.mul(collab, this.config.collab.weight)) as Tensor1D;
     }
     if (this.balanceOn) {
+      const temperature = { value: this.config.balance.temperature, mode: this.config.balance.temperature_mode };
+      const distances = this.balanceGradientWeighted ? this.balanceDistances(fwd) : fwd.quantizer.levels.map((level) => level.distances);
       const perLevel = fwd.quantizer.levels.map((level, l) =>
-        balanceLossFromDistances(tf, level.distances, level.codes, this.config.model.codebook_size[l], { value: this.config.balance.temperature, mode: this.config.balance.temperature_mode }).reshape([1]),
+        balanceLossFromDistances(tf, distances[l], level.codes, this.config.model.codebook_size[l], temperature).reshape([1]),
       );
       const stacked = tf.concat(perLevel);
       report.push(stacked);
-      total = tf.add(total, tf.mul(tf.mean(stacked), this.config.balance.weight)) as Tensor1D;
+      // With gradient weighting the scale ops set the pull.
+      total = tf.add(total, this.balanceGradientWeighted ? tf.mean(stacked) : tf.mul(tf.mean(stacked), this.config.balance.weight)) as Tensor1D;
     }
     return { total, report };
+  }
+
+  /**
+   * `balance.weighting: gradient`: every level's distances again, from a branch of z that
+   * the latent probe does not see (so the reference stays the RQ-VAE loss's alone),
+   * whose gradient is scaled to weight x the reference, and from codebooks whose balance
+   * gradient takes the factor the latent got the step before. Level l's residual is z
+   * minus the codes chosen above it, as in the quantizer.
+   */
+  private balanceDistances(fwd: RqVaeForward): Tensor2D[] {
+    const tf = this.tf;
+    const z = scaleGradientTo(tf, fwd.encoded, this.balanceGradientTarget(), (norm) => this.replacePending('balance', norm));
+    return fwd.quantizer.levels.map((level, l) => {
+      const residual = l === 0 ? z : (tf.add(z, detach(tf, tf.sub(level.residual, fwd.z))) as Tensor2D);
+      return squaredDistances(tf, residual, scaleGradientBy(tf, this.model.codebooks[l] as Tensor2D, this.balanceWeight));
+    });
   }
 
   /** Splits the tail of the step's loss vector written by lossTerms' report. */
@@ -195,7 +240,7 @@ export class SeedMethod {
   weightedExtra(collab: number | null, balance: number[] | null): number {
     let extra = 0;
     if (collab !== null) extra += this.effectiveWeight * collab;
-    if (balance !== null && balance.length) extra += (this.config.balance.weight * balance.reduce((s, v) => s + v, 0)) / balance.length;
+    if (balance !== null && balance.length) extra += (this.balanceWeight * balance.reduce((s, v) => s + v, 0)) / balance.length;
     return extra;
   }
 
@@ -235,6 +280,7 @@ export class SeedMethod {
       pairRandom: this.pairRandom.getState(),
       reinitRandom: this.reinitRandom.getState(),
       latentGradient: this.latentGradient.getState(),
+      balanceWeight: this.balanceWeight,
     };
   }
 
@@ -243,6 +289,7 @@ export class SeedMethod {
     if (Array.isArray(state.pairRandom)) this.pairRandom.setState(state.pairRandom as number[]);
     if (Array.isArray(state.reinitRandom)) this.reinitRandom.setState(state.reinitRandom as number[]);
     this.latentGradient.setState(state.latentGradient);
+    if (this.balanceGradientWeighted && typeof state.balanceWeight === 'number' && Number.isFinite(state.balanceWeight)) this.balanceWeight = state.balanceWeight;
   }
 }
 
