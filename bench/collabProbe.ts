@@ -61,6 +61,7 @@ async function main(): Promise<void> {
     const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'collab-probe-'));
     const losses: Extract<EngineEvent, { type: 'losses' }>[] = [];
     const t0 = Date.now();
+    const cpu0 = process.cpuUsage();
     const result = await trainRqVae(
       {
         config,
@@ -99,6 +100,8 @@ async function main(): Promise<void> {
       collision_rate: result.final?.collision_rate ?? null,
       coherence: result.final?.coherence ?? null,
       seconds: (Date.now() - t0) / 1000,
+      // Process CPU time: the fairer number on a shared machine.
+      cpu_seconds: ((c) => (c.user + c.system) / 1e6)(process.cpuUsage(cpu0)),
     };
     results.push(row);
     console.log(JSON.stringify(row));

@@ -30,7 +30,11 @@ const REINIT = ['dead_codes.reinit=true', 'dead_codes.window=3'];
 // average over steps) must come back from the checkpoint too.
 const GRADIENT = ['collab.weight=1', 'collab.similarity=centred', 'collab.weighting=gradient', 'collab.pairs_per_step=64'];
 
-for (const [stopAt, extra, what] of [[7, [], ''], [10, [], ''], [10, REINIT, ', re-initialising dead codes,'], [10, GRADIENT, ', with a gradient-weighted collaborative term,']] as [number, string[], string][]) {
+// The balance term at its defaults (relative temperature, gradient weighting): the
+// reference and the codebooks' factor from the step before must come back too.
+const BALANCE = ['balance.weight=0.1'];
+
+for (const [stopAt, extra, what] of [[7, [], ''], [10, [], ''], [10, REINIT, ', re-initialising dead codes,'], [10, GRADIENT, ', with a gradient-weighted collaborative term,'], [10, BALANCE, ', with a gradient-weighted balance term,']] as [number, string[], string][]) {
   test(`stopped after step ${stopAt} (${stopAt % 7 === 0 ? 'an epoch boundary' : 'mid-epoch'})${what} and resumed: the same IDs`, async () => {
     const out = tempDir('boundary');
     try {

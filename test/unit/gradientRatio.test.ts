@@ -6,7 +6,7 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 
-import { GradientReference, probeGradient, scaleGradientTo } from '../../src/engine/method/gradientRatio';
+import { GradientReference, probeGradient, scaleGradientBy, scaleGradientTo } from '../../src/engine/method/gradientRatio';
 import type { TF, Tensor, Tensor2D } from '../../src/engine/tf/types';
 import { Random } from '../../src/engine/util/random';
 
@@ -84,4 +84,29 @@ test('GradientReference: starts empty, then a moving average; ignores non-finite
   assert.equal(copy.current, ref.current);
   copy.setState('garbage');
   assert.equal(copy.current, null);
+});
+
+test('scaleGradientBy: value unchanged, gradient times the factor (0 passes none)', () => {
+  const random = Random.derive(4, 'model-init');
+  const x = randomMatrix(random, 5, 3);
+  const w = randomMatrix(random, 5, 3);
+  const plain = tf.grad(loss(w) as (x: tf.Tensor) => tf.Scalar)(x as unknown as tf.Tensor).dataSync();
+  const value = tf.tidy(() => loss(w)(scaleGradientBy(T, x, 0.25)).dataSync()[0]);
+  assert.ok(Math.abs(value - loss(w)(x).dataSync()[0]) < 1e-5, 'the forward value is unchanged');
+  for (const factor of [0.25, 3, 0]) {
+    const scaled = tf.grad((input: tf.Tensor) => loss(w)(scaleGradientBy(T, input as unknown as Tensor2D, factor)))(x as unknown as tf.Tensor).dataSync();
+    for (let i = 0; i < plain.length; i++) assert.ok(Math.abs(scaled[i] - factor * plain[i]) < 1e-5 * (1 + Math.abs(plain[i])), `factor ${factor}, element ${i}: ${scaled[i]} vs ${factor * plain[i]}`);
+  }
+  assert.throws(() => scaleGradientBy(T, x, -1), /factor/);
+  assert.throws(() => scaleGradientBy(T, x, Number.NaN), /factor/);
+});
+
+test('scaleGradientBy on a variable: variableGrads gets the scaled gradient', () => {
+  const random = Random.derive(5, 'model-init');
+  const v = tf.variable(randomMatrix(random, 4, 2) as unknown as tf.Tensor2D, true, 'scale-by-variable');
+  const w = randomMatrix(random, 4, 2);
+  const plain = tf.variableGrads(() => loss(w)(v as unknown as Tensor), [v]).grads[v.name].dataSync();
+  const scaled = tf.variableGrads(() => loss(w)(scaleGradientBy(T, v as unknown as Tensor2D, 0.5)), [v]).grads[v.name].dataSync();
+  for (let i = 0; i < plain.length; i++) assert.ok(Math.abs(scaled[i] - 0.5 * plain[i]) < 1e-5 * (1 + Math.abs(plain[i])), `element ${i}`);
+  v.dispose();
 });

@@ -30,6 +30,8 @@ export interface RetrievalOptions {
 
 /** How `collab.weight` sets the collaborative term's pull (keys.ts says what each means). */
 export type CollabWeighting = 'fixed' | 'gradient';
+/** How an extra term's pull is set: a fixed loss weight, or a share of the RQ-VAE loss's gradient at the latent. */
+export type TermWeighting = CollabWeighting;
 
 /** What the collaborative term aligns (keys.ts says what each means). */
 export type CollabObjective = 'pairs' | 'items' | 'both';
@@ -83,7 +85,7 @@ export interface ExperimentConfig {
     };
   };
   dead_codes: { reinit: boolean; window: number; min_usage: number };
-  balance: { weight: number; temperature: number; temperature_mode: BalanceTemperatureMode };
+  balance: { weight: number; temperature: number; temperature_mode: BalanceTemperatureMode; weighting: TermWeighting };
   engine: { backend: BackendRequest; threads: number | null };
   output: { dir: string };
   eval: {
@@ -128,7 +130,7 @@ export function defaultConfig(): Omit<ExperimentConfig, 'name'> {
       pairs: { window: 5, min_count: 2, criterion: 'llr', threshold: null, max_per_item: null, file: null },
     },
     dead_codes: { reinit: false, window: 200, min_usage: 1 },
-    balance: { weight: 0, temperature: 0.1, temperature_mode: 'absolute' },
+    balance: { weight: 0, temperature: 0.1, temperature_mode: 'relative', weighting: 'gradient' },
     engine: { backend: 'auto', threads: null },
     output: { dir: 'runs' },
     eval: {

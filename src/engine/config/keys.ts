@@ -221,7 +221,7 @@ export const KEYS: readonly KeySpec[] = [
     description:
       '`fixed`: the term is added as `collab.weight` x InfoNCE. `gradient`: its gradient (at the vectors it compares) ' +
       'is scaled each step to `collab.weight` x the norm of the other terms\' gradient at the latent (the RQ-VAE ' +
-      'loss, plus the balance loss when it is on; a moving average), so the weight is the share of pull the term ' +
+      'loss, plus a fixed-weighted balance loss; a moving average), so the weight is the share of pull the term ' +
       'gets, whatever the catalog, similarity or temperature.',
   },
   {
@@ -284,22 +284,35 @@ export const KEYS: readonly KeySpec[] = [
   // balance
   {
     path: 'balance.weight', kind: 'number', default: 0, min: 0,
-    description: 'Weight of the load-balancing loss (1.0 for an even assignment, up to K when one code takes all); 0 disables it.',
+    description:
+      'Strength of the load-balancing term; 0 disables it. With `balance.weighting: gradient` (the default) it is the ' +
+      'share of the RQ-VAE loss\'s pull at the latent that the term gets (0.1 evened a collapsed level 0 on Beauty, ' +
+      'MicroLens and Scientific without re-initialisation; studies/seed-ablation/README.md); with `fixed`, the factor ' +
+      'on the loss, which is 1.0 for an even assignment and up to K when one code takes all.',
   },
   {
     path: 'balance.temperature', kind: 'number', default: 0.1, min: 0, exclusiveMin: true,
     description:
-      'Temperature of the soft assignment softmax(-||r - e||^2 / T). With `temperature_mode: absolute` (the default) ' +
-      'T = this; with `relative`, T = this x the batch\'s distance spread per level (mean squared residual-to-code ' +
-      'distance minus the mean distance to the nearest code). 0.1 (absolute) evened level-0 use on Beauty and on a ' +
-      'synthetic collapse; the old default 1 left the term inert.',
+      'Temperature of the soft assignment softmax(-||r - e||^2 / T). With `temperature_mode: relative` (the default) ' +
+      'T = this x the batch\'s distance spread per level (mean squared residual-to-code distance minus the mean ' +
+      'distance to the nearest code), so the average code sits 1/this below the nearest at any scale; with ' +
+      '`absolute`, T = this (0.1 was the hand-picked value for Beauty\'s squared distances of ~0.05-0.3; the old ' +
+      'default 1 left the term inert).',
   },
   {
-    path: 'balance.temperature_mode', kind: 'enum', default: 'absolute', values: ['absolute', 'relative'],
+    path: 'balance.temperature_mode', kind: 'enum', default: 'relative', values: ['absolute', 'relative'],
     description:
-      '`absolute`: T = `balance.temperature`; `relative`: T follows each level\'s distance spread in the batch. ' +
-      'Measured (studies/seed-ablation/README.md): relative 0.1-0.5 evens a synthetic collapse but, on Beauty, ' +
-      'sharpens the assignment and made level 0 worse; not the default.',
+      '`relative` (default): T follows each level\'s distance spread in the batch; `absolute`: T = `balance.temperature` ' +
+      '(the old behaviour). A relative T is sharp, and its gradient (~1/T) at a fixed weight wiped the latent on Beauty; ' +
+      'it works with `balance.weighting: gradient`.',
+  },
+  {
+    path: 'balance.weighting', kind: 'enum', default: 'gradient', values: ['fixed', 'gradient'],
+    description:
+      '`gradient` (default): the term\'s gradient at the latent is scaled each step to `balance.weight` x the norm of ' +
+      'the RQ-VAE loss\'s gradient there (a moving average), and its gradient to the codebooks by the same factor ' +
+      '(the step before\'s), so the weight is the share of pull the term gets, whatever the temperature or catalog. ' +
+      '`fixed`: the term is added as `balance.weight` x the mean over levels of the balance loss (the old behaviour).',
   },
 
   // engine

@@ -1,11 +1,13 @@
 import type { TF, Tensor, Tensor2D } from '../tf/types';
 
 /**
- * Identity ops that read and set gradient sizes, for `collab.weighting: gradient`: the
- * collaborative term's pull is set as a share of the RQ-VAE loss's pull at the latent,
- * not by a fixed weight. A fixed weight cannot hold across catalogs or similarities:
+ * Identity ops that read and set gradient sizes, for `collab.weighting: gradient` and
+ * `balance.weighting: gradient`: the term's pull is set as a share of the RQ-VAE loss's
+ * pull at the latent, not by a fixed weight. A fixed weight cannot hold across catalogs or similarities:
  * on Beauty the plain-cosine term's gradient is ~4% of the RQ-VAE loss's and the
- * centred one's ~25x (studies/collab/README.md), and both change as training goes.
+ * centred one's ~25x (studies/collab/README.md), and both change as training goes; a
+ * balance term with a sharp (relative) temperature has a gradient ~1/T that wiped the
+ * latent (studies/seed-ablation/README.md).
  */
 
 /** Frobenius norm of a gradient, as a kept 1-element tensor (the caller disposes it). */
@@ -56,7 +58,22 @@ export function scaleGradientTo<T extends Tensor2D>(tf: TF, x: T, target: number
 }
 
 /**
- * The reference size that the collaborative term's gradient is scaled to: an
+ * x unchanged; on the way back, the incoming gradient times `factor` (0 passes nothing
+ * back). For `balance.weighting: gradient`: the codebooks' share of the balance term
+ * takes the factor that scaleGradientTo gave its latent share the step before, so the
+ * whole term is weighted by one factor.
+ */
+export function scaleGradientBy<T extends Tensor2D>(tf: TF, x: T, factor: number): T {
+  if (!(factor >= 0) || !Number.isFinite(factor)) throw new Error(`scaleGradientBy: factor must be a finite number >= 0, got ${factor}`);
+  const scale = tf.customGrad((...args) => {
+    const input = args[0] as Tensor;
+    return { value: input.clone(), gradFunc: (dy: Tensor) => [tf.mul(dy, factor)] };
+  });
+  return scale(x) as T;
+}
+
+/**
+ * The reference size that a gradient-weighted term is scaled to: an
  * exponential moving average of the RQ-VAE loss's gradient norm at the latent, so one
  * noisy batch does not set the next step's pull. Null before the first measurement
  * (the term then passes no gradient: its first step only measures).

@@ -29,6 +29,8 @@ export interface RqVaeShape {
 /** Loss terms of one forward pass (design §4); all 1-element tensors. */
 export interface RqVaeForward {
   z: Tensor2D;
+  /** z before `wrapLatent`: a term that branches here is not seen by a probe on z. */
+  encoded: Tensor2D;
   quantizer: QuantizerOutput;
   recon: Tensor1D;
   /** recon + sum_l (codebook_l + beta * commitment_l). */
@@ -121,7 +123,7 @@ export class RqVae {
     for (const level of quantizer.levels) {
       total = tf.add(total, tf.add(level.codebookLoss, tf.mul(level.commitmentLoss, beta))) as Tensor1D;
     }
-    return { z, quantizer, recon, total };
+    return { z, encoded, quantizer, recon, total };
   }
 
   /**

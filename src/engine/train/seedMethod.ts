@@ -10,8 +10,10 @@ import { PairSampler, writePairs, type MinedPairs } from '../pairs';
 import { duplicateMasks, inBatchAccuracy, symmetricInfoNce, straightThroughQuantized } from '../method/infoNce';
 import { keptPairs } from '../pairs/readPairsFile';
 import { balanceLossFromDistances } from '../method/balanceLoss';
-import { GradientReference, probeGradient, scaleGradientTo } from '../method/gradientRatio';
+import { GradientReference, probeGradient, scaleGradientBy, scaleGradientTo } from '../method/gradientRatio';
 import { alignmentTargets, type AlignmentTargets } from '../method/alignmentTargets';
+import { squaredDistances } from '../method/codeDistances';
+import { detach } from '../model/residualQuantizer';
 import { DeadCodeTracker, reinitDeadCodes, type DeadCodeTrackerState } from '../method/deadCodes';
 import { coherence, type CoherenceAtDepth } from '../diagnostics/codebookStats';
 import type { StepReport, TrainingSink } from './trainingSink';
@@ -29,7 +31,7 @@ export class SeedMethod {
   private sampler: PairSampler | null = null;
   private pairA: Float32Array | null = null;
   private pairB: Float32Array | null = null;
-  /** `collab.weighting: gradient`: the RQ-VAE loss's gradient norm at z (moving average). */
+  /** `collab.weighting` / `balance.weighting: gradient`: the RQ-VAE loss's gradient norm at z (moving average). */
   private readonly latentGradient = new GradientReference();
   private pendingLatentNorm: Tensor | null = null;
   private pendingCollabNorm: Tensor | null = null;
@@ -39,8 +41,9 @@ export class SeedMethod {
   /** `collab.objective: items | both`: each item's fixed co-occurrence vector, and the alignment's effective weight. */
   private targets: AlignmentTargets | null = null;
   private alignWeight: number;
-  /** The step batch's z before the gradient probe (the alignment's gradient must not count in the reference). */
-  private batchLatent: Tensor2D | null = null;
+  private pendingBalanceNorm: Tensor | null = null;
+  /** The weight the balance term effectively had in the last step (fixed: balance.weight). */
+  private balanceWeight: number;
 
   private constructor(
     private readonly tf: TF,
@@ -58,6 +61,7 @@ export class SeedMethod {
     const fixedWeight = config.collab.weighting === 'gradient' ? 0 : config.collab.weight;
     this.effectiveWeight = objective === 'items' ? 0 : fixedWeight;
     this.alignWeight = objective === 'pairs' ? 0 : fixedWeight;
+    this.balanceWeight = config.balance.weighting === 'gradient' ? 0 : config.balance.weight;
   }
 
   /** Mines the pairs (when the collaborative term is on) and writes them to the run directory. */
@@ -107,21 +111,23 @@ export class SeedMethod {
     return this.collabOn && this.config.collab.weighting === 'gradient';
   }
 
-  /**
-   * Given to RqVae.forward: with `collab.weighting: gradient`, an identity on the item
-   * batch's z that reads the RQ-VAE loss's gradient norm there; otherwise z as is.
-   */
-  readonly wrapLatent = (z: Tensor2D): Tensor2D => {
-    this.batchLatent = z;
-    return this.gradientWeighted ? probeGradient(this.tf, z, (norm) => this.replacePending('latent', norm)) : z;
-  };
+  /** `balance.weighting: gradient` with the term on. */
+  private get balanceGradientWeighted(): boolean {
+    return this.balanceOn && this.config.balance.weighting === 'gradient';
+  }
 
-  private replacePending(which: 'latent' | 'collab' | 'align', norm: Tensor): void {
-    const old = which === 'latent' ? this.pendingLatentNorm : which === 'collab' ? this.pendingCollabNorm : this.pendingAlignNorm;
-    old?.dispose();
-    if (which === 'latent') this.pendingLatentNorm = norm;
-    else if (which === 'collab') this.pendingCollabNorm = norm;
-    else this.pendingAlignNorm = norm;
+  /**
+   * Given to RqVae.forward: with `collab.weighting` or `balance.weighting: gradient`, an
+   * identity on the item batch's z that reads the RQ-VAE loss's gradient norm there;
+   * otherwise z as is.
+   */
+  readonly wrapLatent = (z: Tensor2D): Tensor2D =>
+    this.gradientWeighted || this.balanceGradientWeighted ? probeGradient(this.tf, z, (norm) => this.replacePending('latent', norm)) : z;
+
+  private replacePending(which: 'latent' | 'collab' | 'align' | 'balance', norm: Tensor): void {
+    const slot = ({ latent: 'pendingLatentNorm', collab: 'pendingCollabNorm', align: 'pendingAlignNorm', balance: 'pendingBalanceNorm' } as const)[which];
+    this[slot]?.dispose();
+    this[slot] = norm;
   }
 
   private get pairsTrained(): boolean {
@@ -139,16 +145,25 @@ export class SeedMethod {
     const latent = read(this.pendingLatentNorm);
     const collab = read(this.pendingCollabNorm);
     const align = read(this.pendingAlignNorm);
-    this.pendingLatentNorm?.dispose();
-    this.pendingCollabNorm?.dispose();
-    this.pendingAlignNorm?.dispose();
-    this.pendingLatentNorm = this.pendingCollabNorm = this.pendingAlignNorm = null;
-    this.batchLatent = null;
-    if (!this.gradientWeighted) return;
-    const target = this.collabGradientTarget();
-    this.effectiveWeight = collab && collab > 0 ? target / collab : 0;
-    this.alignWeight = align && align > 0 ? target / align : 0;
+    const balance = read(this.pendingBalanceNorm);
+    for (const t of [this.pendingLatentNorm, this.pendingCollabNorm, this.pendingAlignNorm, this.pendingBalanceNorm]) t?.dispose();
+    this.pendingLatentNorm = this.pendingCollabNorm = this.pendingAlignNorm = this.pendingBalanceNorm = null;
+    if (this.gradientWeighted) {
+      const target = this.collabGradientTarget();
+      this.effectiveWeight = collab && collab > 0 ? target / collab : 0;
+      this.alignWeight = align && align > 0 ? target / align : 0;
+    }
+    if (this.balanceGradientWeighted) {
+      // The balance loss enters with factor 1: its latent gradient's norm per unit of loss.
+      const target = this.balanceGradientTarget();
+      this.balanceWeight = balance && balance > 0 ? target / balance : 0;
+    }
     if (latent !== null) this.latentGradient.record(latent);
+  }
+
+  /** Norm the balance term's gradient at the latent is scaled to this step (0 before the first measurement). */
+  private balanceGradientTarget(): number {
+    return this.config.balance.weight * (this.latentGradient.current ?? 0);
   }
 
   /** Norm the collaborative gradient is scaled to this step: weight x the reference (0 before the first measurement). */
@@ -207,12 +222,15 @@ export class SeedMethod {
       total = tf.add(total, this.gradientWeighted ? align : tf.mul(align, this.config.collab.weight)) as Tensor1D;
     }
     if (this.balanceOn) {
+      const temperature = { value: this.config.balance.temperature, mode: this.config.balance.temperature_mode };
+      const distances = this.balanceGradientWeighted ? this.balanceDistances(fwd) : fwd.quantizer.levels.map((level) => level.distances);
       const perLevel = fwd.quantizer.levels.map((level, l) =>
-        balanceLossFromDistances(tf, level.distances, level.codes, this.config.model.codebook_size[l], { value: this.config.balance.temperature, mode: this.config.balance.temperature_mode }).reshape([1]),
+        balanceLossFromDistances(tf, distances[l], level.codes, this.config.model.codebook_size[l], temperature).reshape([1]),
       );
       const stacked = tf.concat(perLevel);
       report.push(stacked);
-      total = tf.add(total, tf.mul(tf.mean(stacked), this.config.balance.weight)) as Tensor1D;
+      // With gradient weighting the scale ops set the pull.
+      total = tf.add(total, this.balanceGradientWeighted ? tf.mean(stacked) : tf.mul(tf.mean(stacked), this.config.balance.weight)) as Tensor1D;
     }
     return { total, report };
   }
@@ -232,7 +250,8 @@ export class SeedMethod {
     const dim = targets.dim;
     const rows = new Float32Array(positions.length * dim);
     positions.forEach((p, i) => rows.set(targets.data.subarray(items[p] * dim, (items[p] + 1) * dim), i * dim));
-    const z = this.batchLatent ?? fwd.z;
+    // z before the gradient probe: the alignment's gradient must not count in the reference.
+    const z = fwd.encoded;
     const full = this.config.collab.target === 'latent' ? z : straightThroughQuantized(tf, z, fwd.quantizer.quantized);
     // A one-hot selection product rather than tf.gather: gather's gradient has no wasm kernel.
     const select = new Float32Array(positions.length * items.length);
@@ -241,6 +260,22 @@ export class SeedMethod {
     if (this.gradientWeighted) side = scaleGradientTo(tf, side, this.collabGradientTarget(), (norm) => this.replacePending('align', norm));
     if (this.config.collab.similarity === 'centred') side = tf.sub(side, tf.mean(side, 0, true)) as Tensor2D;
     return symmetricInfoNce(tf, side, tf.tensor2d(rows, [positions.length, dim]), this.config.collab.temperature).reshape([1]) as Tensor1D;
+  }
+
+  /**
+   * `balance.weighting: gradient`: every level's distances again, from a branch of z that
+   * the latent probe does not see (so the reference stays the RQ-VAE loss's alone),
+   * whose gradient is scaled to weight x the reference, and from codebooks whose balance
+   * gradient takes the factor the latent got the step before. Level l's residual is z
+   * minus the codes chosen above it, as in the quantizer.
+   */
+  private balanceDistances(fwd: RqVaeForward): Tensor2D[] {
+    const tf = this.tf;
+    const z = scaleGradientTo(tf, fwd.encoded, this.balanceGradientTarget(), (norm) => this.replacePending('balance', norm));
+    return fwd.quantizer.levels.map((level, l) => {
+      const residual = l === 0 ? z : (tf.add(z, detach(tf, tf.sub(level.residual, fwd.z))) as Tensor2D);
+      return squaredDistances(tf, residual, scaleGradientBy(tf, this.model.codebooks[l] as Tensor2D, this.balanceWeight));
+    });
   }
 
   /** Splits the tail of the step's loss vector written by lossTerms' report. */
@@ -260,7 +295,7 @@ export class SeedMethod {
     let extra = 0;
     if (collab !== null) extra += this.effectiveWeight * collab;
     if (align !== null) extra += this.alignWeight * align;
-    if (balance !== null && balance.length) extra += (this.config.balance.weight * balance.reduce((s, v) => s + v, 0)) / balance.length;
+    if (balance !== null && balance.length) extra += (this.balanceWeight * balance.reduce((s, v) => s + v, 0)) / balance.length;
     return extra;
   }
 
@@ -300,6 +335,7 @@ export class SeedMethod {
       pairRandom: this.pairRandom.getState(),
       reinitRandom: this.reinitRandom.getState(),
       latentGradient: this.latentGradient.getState(),
+      balanceWeight: this.balanceWeight,
     };
   }
 
@@ -308,6 +344,7 @@ export class SeedMethod {
     if (Array.isArray(state.pairRandom)) this.pairRandom.setState(state.pairRandom as number[]);
     if (Array.isArray(state.reinitRandom)) this.reinitRandom.setState(state.reinitRandom as number[]);
     this.latentGradient.setState(state.latentGradient);
+    if (this.balanceGradientWeighted && typeof state.balanceWeight === 'number' && Number.isFinite(state.balanceWeight)) this.balanceWeight = state.balanceWeight;
   }
 }
 
