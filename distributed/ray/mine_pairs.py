@@ -17,10 +17,14 @@ user appearing twice is refused naming the file and both lines, and unknown item
 dropped with a warning, or refused when they are the majority.
 
 Ray Data steps: read_text (.json: one parsing task per file) -> map_batches (per batch
-of users: window contexts, partial counts keyed by pair / item / N, plus tokens read,
-unknown tokens and one key per user hash for the checks, summed with numpy) -> groupby(key).sum -> the small
+of users, in pyarrow and numpy: split and look up the tokens, window contexts, partial
+counts keyed by pair / item / N, plus tokens read, unknown tokens and one key per user
+hash for the checks, summed within the batch; each int64 key tagged with its shuffle
+partition) -> groupby(partition).map_groups (numpy sums per key; Ray's groupby(key).sum
+works row by row in Python) -> the small
 item table and N to the driver -> map_batches (scores, positive association, threshold)
--> [max_per_item: per-item top M as groupby(item).map_groups, union of both endpoints]
+-> [max_per_item: per-item top M and the union of both endpoints' picks, each on whole
+shuffle partitions with numpy]
 -> sort(key) -> pairs.tsv streamed from the driver. Runs unchanged under `ray job submit`.
 """
 from __future__ import annotations
@@ -34,13 +38,14 @@ import time
 from decimal import Decimal
 
 import numpy as np
+import pyarrow as pa
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from common import InputError, atomic_path, log, run_main, start_ray  # noqa: E402
 from fdlibm_log import js_log  # noqa: E402
-from interaction_sources import find_repeated_user, interaction_files, json_sequences, text_tokens, unknown_examples, user_hash  # noqa: E402
-from pair_counts import bookkeeping_keys, count_sequences, first_user_key, tokens_key, training_part, unknown_key  # noqa: E402
+from interaction_sources import find_repeated_user, interaction_files, json_sequences, text_batch, unknown_examples, user_hash  # noqa: E402
+from pair_counts import bookkeeping_keys, count_flat, count_sequences, first_user_key, partition_of, sum_partition, tokens_key, training_flat, training_part, unknown_key  # noqa: E402
 
 DEFAULT_THRESHOLD = {"llr": 10.83, "npmi": 0.1, "pmi": 1.0}
 HISTOGRAM_BINS = 20
@@ -188,7 +193,10 @@ def main(argv=None) -> int:
     from ray.data.expressions import col
 
     start_ray(args.num_cpus)
-    catalog_ref = ray.put(index_of)
+    # What the counting tasks look item ids up in: .txt batches in pyarrow (the ids as an
+    # array), .json files in Python (a dict).
+    catalog_ref = ray.put(index_of) if json_files else None
+    catalog_ids_ref = ray.put(pa.array(ids, pa.string())) if text_files else None
     window, criterion, min_count = args.window, args.criterion, args.min_count
     workers = args.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
     # Shuffle partitions: a few per worker (Ray's default, 200, is mostly task overhead on a small cluster).
@@ -207,11 +215,17 @@ def main(argv=None) -> int:
             if known:
                 seqs.append(np.array(training_part(known), np.int64))
         keys, values = count_sequences(seqs, window, num_items, bookkeeping_keys(num_items, tokens, unknown, hashes))
-        return {"key": keys, "count": values}
+        return {"key": keys, "count": values, "part": partition_of(keys, partitions)}
 
     def count_lines(batch):
-        split = (text_tokens(line) for line in batch["text"])
-        return count_users((t[0], t[1:]) for t in split if t)
+        """count_users for a pyarrow batch of `.txt` lines, split and looked up in pyarrow."""
+        catalog = ray.get(catalog_ids_ref) if isinstance(catalog_ids_ref, ray.ObjectRef) else catalog_ids_ref
+        users, counts, index = text_batch(batch["text"], catalog)
+        unknown = int(np.count_nonzero(index < 0))
+        flat, lengths = training_flat(index, counts)
+        extra = bookkeeping_keys(num_items, len(index), unknown, [user_hash(u) for u in users])
+        keys, values = count_flat(flat, lengths, window, num_items, extra)
+        return {"key": keys, "count": values, "part": partition_of(keys, partitions)}
 
     def count_json_file(batch):
         return count_users((user, items) for file in batch["path"] for user, items, _line in json_sequences(str(file)))
@@ -219,14 +233,16 @@ def main(argv=None) -> int:
     partial = []
     if text_files:
         lines = ray.data.read_text(text_files, override_num_blocks=workers * 4)
-        partial.append(lines.map_batches(count_lines, batch_size=4096, batch_format="numpy", compute=ray.data.TaskPoolStrategy(size=workers)))
+        partial.append(lines.map_batches(count_lines, batch_size=16384, batch_format="pyarrow", compute=ray.data.TaskPoolStrategy(size=workers)))
     if json_files:
         # A .json file is one document: one task parses it (from its first line to its last).
         paths = ray.data.from_items([{"path": f} for f in json_files])
         partial.append(paths.map_batches(count_json_file, batch_size=1, batch_format="numpy", compute=ray.data.TaskPoolStrategy(size=workers)))
     counted = partial[0] if len(partial) == 1 else partial[0].union(*partial[1:])
     log(f"Ray ready after {time.perf_counter() - started:.1f} s; reading and counting {len(files)} file(s) with {workers} worker(s)")
-    totals = counted.groupby("key", num_partitions=partitions).sum("count").rename_columns({"sum(count)": "count"}).materialize()
+    # The shuffle carries the batches' pre-summed int64 (key, count) rows to their key's
+    # partition; each partition is summed with numpy (one call per partition, not per key).
+    totals = counted.groupby("part", num_partitions=partitions).map_groups(sum_partition, batch_format="numpy").materialize()
     log(f"counted: {totals.count()} distinct keys (pairs, items, users) in {time.perf_counter() - started:.1f} s")
 
     # The engine's reading checks: a user twice, unknown items.
@@ -357,27 +373,46 @@ def score_histogram(scored) -> dict:
 
 def top_per_item(kept, num_items: int, m: int, partitions: int):
     """minePairs.ts topPerItem: a pair survives when it is among the m best of either endpoint
-    (higher score, then higher k11, then the lower partner)."""
+    (higher score, then higher k11, then the lower partner). Both steps work on whole shuffle
+    partitions with numpy (a map_groups call per item, or Ray's row-by-row groupby max, is
+    Python per item or per pair)."""
 
     def both_ends(batch):
         key = batch["key"]
         a, b = key // num_items, key % num_items
+        item = np.concatenate([a, b])
         return {
-            "item": np.concatenate([a, b]),
+            "item": item,
             "partner": np.concatenate([b, a]),
             "key": np.concatenate([key, key]),
             "k11": np.concatenate([batch["k11"], batch["k11"]]),
             "score": np.concatenate([batch["score"], batch["score"]]),
+            "part": partition_of(item, partitions),
         }
 
     def best(group):
-        order = np.lexsort((group["partner"], -group["k11"], -group["score"]))[:m]
-        return {"key": group["key"][order], "k11": group["k11"][order], "score": group["score"][order]}
+        """The m best rows of every item of this partition."""
+        item = group["item"]
+        order = np.lexsort((group["partner"], -group["k11"], -group["score"], item))
+        ranked = item[order]
+        first = np.ones(len(order), bool)
+        first[1:] = ranked[1:] != ranked[:-1]
+        at = np.arange(len(order))
+        rank = at - np.maximum.accumulate(np.where(first, at, 0))
+        chosen = order[rank < m]
+        key = group["key"][chosen]
+        return {"key": key, "k11": group["k11"][chosen], "score": group["score"][chosen], "part": partition_of(key, partitions)}
 
-    chosen = kept.map_batches(both_ends, batch_format="numpy").groupby("item", num_partitions=partitions).map_groups(best, batch_format="numpy")
-    # A pair chosen by both endpoints appears twice: one row per key.
-    return chosen.groupby("key", num_partitions=partitions).max(["k11", "score"]).rename_columns({"max(k11)": "k11", "max(score)": "score"})
+    def once(group):
+        """A pair chosen by both endpoints arrives twice: one row per key."""
+        order = np.argsort(group["key"], kind="stable")
+        key = group["key"][order]
+        first = np.ones(len(key), bool)
+        first[1:] = key[1:] != key[:-1]
+        return {"key": key[first], "k11": group["k11"][order][first], "score": group["score"][order][first]}
 
+    chosen = kept.map_batches(both_ends, batch_format="numpy").groupby("part", num_partitions=partitions).map_groups(best, batch_format="numpy")
+    return chosen.groupby("part", num_partitions=partitions).map_groups(once, batch_format="numpy")
 
 if __name__ == "__main__":
     run_main(main)

@@ -257,6 +257,43 @@ def test_text_lines_split_on_javascript_whitespace_only():
     assert text_tokens("  \n") == []
 
 
+def test_a_batch_of_text_lines_splits_and_looks_up_items_as_line_by_line():
+    import pyarrow as pa
+
+    from interaction_sources import text_batch, text_tokens
+
+    lines = ["\ufeffu1\u00a0a\tb  c\r", "u2 a\x1cb z", "  ", "", "u3 \u3000 b\u0085c \u2028 a", "u4", "\u00e9\u00e9 c a", "u5\u2003b"]
+    catalog = ["a", "b", "c", "b\u0085c", "a\x1cb"]
+    users, counts, index = text_batch(pa.chunked_array([pa.array(lines[:3]), pa.array(lines[3:])]), pa.array(catalog))
+    split = [t for t in map(text_tokens, lines) if t]
+    assert users == [t[0] for t in split]
+    assert counts.tolist() == [len(t) - 1 for t in split]
+    assert index.tolist() == [catalog.index(x) if x in catalog else -1 for t in split for x in t[1:]]
+
+
+def test_training_parts_of_a_batch_equal_each_users_training_part():
+    from pair_counts import training_flat, training_part
+
+    rng = np.random.default_rng(11)  # purpose: users of 0-6 tokens, some not in the catalog
+    users = [rng.integers(-1, 5, size=rng.integers(0, 7)) for _ in range(200)]
+    flat, lengths = training_flat(np.concatenate(users), np.array([len(u) for u in users]))
+    expected = [training_part([int(x) for x in u if x >= 0]) for u in users]
+    expected = [e for e in expected if e]
+    assert lengths.tolist() == [len(e) for e in expected]
+    assert flat.tolist() == [x for e in expected for x in e]
+
+
+def test_shuffle_partitions_spread_neighbouring_keys_and_sums_add_up():
+    from pair_counts import partition_of, sum_partition
+
+    keys = np.arange(-50, 10_000, dtype=np.int64)
+    parts = partition_of(keys, 8)
+    assert parts.min() == 0 and parts.max() == 7
+    assert np.bincount(parts).min() > len(keys) // 16  # consecutive pair keys of one item do not pile up
+    summed = sum_partition({"key": np.array([5, -3, 5, 7, -3, 5]), "count": np.array([1, 2, 3, 4, 5, 6])})
+    assert summed["key"].tolist() == [-3, 5, 7] and summed["count"].tolist() == [7, 10, 4]
+
+
 def test_a_repeated_catalog_id_is_refused_naming_both_lines(tmp_path):
     items = tmp_path / "items.jsonl"
     items.write_text('{"id": "a"}\n{"id": 7}\n{"id": 7.0}\n')
