@@ -36,10 +36,6 @@ def start_ray(num_cpus: int | None) -> None:
         ray.init(address=address, logging_level="WARNING", log_to_driver=False)
     else:
         os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
-        # On a busy machine the new raylet can wait longer than its 30 s for the metrics
-        # agent's port file and abort the start; give it (and the agents) five minutes.
-        os.environ.setdefault("RAY_raylet_start_wait_time_s", "300")
-        os.environ.setdefault("RAY_agent_register_timeout_ms", "300000")
         _patient_node_start()
         # On a busy machine the raylet can also give up waiting for its metrics agent
         # (a fixed timeout in Ray): a failed start is retried.
