@@ -3,7 +3,7 @@
  * Window" through their WebviewPanelSerializers (DashboardPanel.restore and
  * ExplorerPanel.restore), without retainContextWhenHidden. code-server with the
  * extension loaded as in an Extension Development Host, driven through Chromium, on
- * the fixture sweep's real runs (test/fixtures/sweep) copied into the workspace. It
+ * the fixture sweep's real runs (test/fixtures/sweep, without the killed run) copied into the workspace. It
  * opens the experiment file, opens the dashboard from the palette on its newest run,
  * changes the view (smoothing, log axis, the Codebooks tab, level L2), clicks a heatmap
  * cell to open the explorer there and searches an item's ID, reloads the window from
@@ -13,7 +13,7 @@
  *
  *   node --import tsx test/vscode/e2eReload.ts [--out DIR]     (after npm run build)
  */
-import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
@@ -152,6 +152,8 @@ async function main(): Promise<number> {
  */
 function copySweep(target: string): { newest: string } {
   cpSync(path.join(repoRoot, 'test', 'fixtures', 'sweep'), target, { recursive: true });
+  // The killed run was trained from the same file and is newer: the dashboard would open on it, and it has no IDs to explore.
+  rmSync(path.join(target, 'killed'), { recursive: true, force: true });
   const walk = (dir: string): void => {
     for (const name of readdirSync(dir)) {
       const file = path.join(dir, name);
