@@ -1,5 +1,5 @@
 /**
- * `npm run bench:webview [-- heatmap zoom append live explorer]`: the issue's speed
+ * `npm run bench:webview [-- heatmap zoom append live explorer] [--baseline DIR]`: the issue's speed
  * targets, measured in Debian's Chromium on synthetic data of the target sizes (seeded),
  * with the real bundles. Prints medians, the ratio to each target and the load average;
  * asserts nothing. What each line measures:
@@ -13,21 +13,27 @@
  *     listener at 1 and 4 messages per frame for 90 frames; cost per message = (time in
  *     the listener + time in every animation-frame callback meanwhile, i.e. the coalesced
  *     redraws and the rendered report, with the microtasks they queue) / messages
- *     (target <= 2 ms). Canvas rasterisation by the browser is not included. Two cases:
+ *     (target <= 2 ms). Canvas rasterisation by the browser is not included there; the
+ *     main-thread CPU time printed below each line includes it (and the bench's own frame
+ *     loop). The charts' redraws in the run are counted (a canvas cleared whole). Two cases:
  *     `live`, the host's real min/max-downsampled snapshot of a 200k-step run (10 charts),
  *     each message a losses event's 15 points, and the stress chart of 4 x 100k raw points
  *     that no host sends (redraws there are spaced by their cost, see curves.ts).
  *   - explorer: in Node, the ExplorerModel (held by the engine's run-query process) over 1,000,000 items: a prefix search
  *     (target <= 50 ms) and text searches of one word, two words and an id fragment
  *     (target <= 200 ms), after the text index is built once (printed).
+ * `--baseline DIR`: also run `append` and `live` on the bundles in DIR (a dist/webview
+ * folder built from another commit), alternating baseline and current twice, so both
+ * are measured under the same load.
  */
 import { loadavg } from 'node:os';
+import path from 'node:path';
 import { ExplorerModel } from '../src/engine/query/explorerModel';
 import { buildInspectIndex } from '../src/engine/diagnostics/inspect';
 import type { DashboardAppend, DashboardState, EngineEvent, LossesEvent, RunCurves } from '../src/protocol';
-import { seriesPoints } from '../src/protocol';
+import { CHART_GROUPS, metricOf, seriesPoints } from '../src/protocol';
 import { RunHistory } from '../src/extension/dashboard/runHistory';
-import { ensureBundles, launch, openWebview } from '../test/support/webviewHarness';
+import { ensureBundles, launch, openWebview, repoRoot } from '../test/support/webviewHarness';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -61,10 +67,16 @@ const TIME_FRAMES = `
   window.requestAnimationFrame = (cb) => raw((ts) => {
     const t = performance.now();
     try { cb(ts); } finally { queueMicrotask(() => { window.__rafBusy += performance.now() - t; }); }
-  });`;
+  });
+  window.__draws = 0;
+  const clear = CanvasRenderingContext2D.prototype.clearRect;
+  CanvasRenderingContext2D.prototype.clearRect = function (x, y, w, h) {
+    if (x === 0 && y === 0 && w === this.canvas.width && h === this.canvas.height) window.__draws++;
+    return clear.call(this, x, y, w, h);
+  };`;
 
 interface AppendTimes {
-  rows: { perFrame: number; events: number; handler: number; frames: number; perEvent: number; cpuPerEvent: number }[];
+  rows: { perFrame: number; events: number; handler: number; frames: number; perEvent: number; cpuPerEvent: number; draws: number; seconds: number }[];
 }
 
 const sessions = new WeakMap<import('playwright-core').Page, import('playwright-core').CDPSession>();
@@ -99,11 +111,13 @@ async function appendBench(page: import('playwright-core').Page, rates: number[]
     for (let f = 0; f < frames; f++) appends.push(Array.from({ length: perFrame }, () => message(++step)));
     const cpu0 = await threadTime(page);
     const r = await page.evaluate(async (appends) => {
-      const w = window as unknown as { __rawRaf: (cb: () => void) => void; __rafBusy: number };
+      const w = window as unknown as { __rawRaf: (cb: () => void) => void; __rafBusy: number; __draws: number };
       const frame = (): Promise<void> => new Promise((res) => w.__rawRaf(() => setTimeout(res, 0)));
       await frame();
       await new Promise((res) => setTimeout(res, 1000));
       w.__rafBusy = 0;
+      w.__draws = 0;
+      const start = performance.now();
       let handler = 0;
       for (const batch of appends) {
         await frame();
@@ -113,31 +127,59 @@ async function appendBench(page: import('playwright-core').Page, rates: number[]
           handler += performance.now() - t;
         }
       }
+      const seconds = (performance.now() - start) / 1000;
       await new Promise((res) => setTimeout(res, 1000));
-      return { handler, frames: w.__rafBusy };
+      return { handler, frames: w.__rafBusy, draws: w.__draws, seconds };
     }, appends);
     const events = frames * perFrame;
     const cpu = (await threadTime(page)) - cpu0;
-    rows.push({ perFrame, events, handler: r.handler, frames: r.frames, perEvent: (r.handler + r.frames) / events, cpuPerEvent: cpu / events });
+    rows.push({ perFrame, events, handler: r.handler, frames: r.frames, perEvent: (r.handler + r.frames) / events, cpuPerEvent: cpu / events, draws: r.draws, seconds: r.seconds });
   }
   return { rows };
 }
 
-function reportAppend(what: string, t: AppendTimes): void {
+/**
+ * Main-thread CPU time of the same frame loop with no messages (ms a frame): the part of
+ * the CPU figures that is the bench's own waiting and the page's idle frames.
+ */
+async function loopFloor(page: import('playwright-core').Page, frames = 90): Promise<number> {
+  const cpu0 = await threadTime(page);
+  await page.evaluate(async (frames) => {
+    const w = window as unknown as { __rawRaf: (cb: () => void) => void };
+    const frame = (): Promise<void> => new Promise((res) => w.__rawRaf(() => setTimeout(res, 0)));
+    await frame();
+    await new Promise((res) => setTimeout(res, 1000));
+    for (let f = 0; f < frames; f++) await frame();
+    await new Promise((res) => setTimeout(res, 1000));
+  }, frames);
+  return ((await threadTime(page)) - cpu0) / frames;
+}
+
+function reportAppend(what: string, t: AppendTimes, liveCharts: number): void {
   for (const r of t.rows) {
     report(`live append, ${what}, ${r.perFrame}/frame`, r.perEvent, 2);
     console.log(`  = (handler ${r.handler.toFixed(1)} ms + frame work ${r.frames.toFixed(1)} ms) / ${r.events} messages; handler alone ${(r.handler / r.events).toFixed(3)} ms per message`);
     report(`  same in main-thread CPU time (everything the page did)`, r.cpuPerEvent, 2);
+    console.log(`  ${r.draws} chart redraws while the ${r.events} messages arrived over ${r.seconds.toFixed(1)} s: ${(r.draws / liveCharts / r.seconds).toFixed(1)} a second per chart the messages touch (${liveCharts})`);
   }
 }
 
 /** `npm run bench:webview -- zoom live` runs only those parts (heatmap, zoom, append, live, explorer). */
-const only = process.argv.slice(2);
+const args = process.argv.slice(2);
+const baselineAt = args.indexOf('--baseline');
+const baseline = baselineAt >= 0 ? args.splice(baselineAt, 2)[1] : undefined;
+const only = args;
 const want = (part: string): boolean => only.length === 0 || only.includes(part);
+/** The bundles the append benchmarks run on, in order: with a baseline, it and the current ones alternate. */
+const CURRENT = path.join(repoRoot, 'dist', 'webview');
+const variants: { label: string; dist: string }[] = baseline
+  ? [0, 1].flatMap(() => [{ label: `baseline ${baseline}`, dist: path.resolve(baseline) }, { label: 'current', dist: CURRENT }])
+  : [{ label: 'current', dist: CURRENT }];
+const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
 
 async function main(): Promise<void> {
   ensureBundles();
-  console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`load average ${load()}`);
   const random = rng(20261129);
   const browser = await launch();
   try {
@@ -257,13 +299,33 @@ async function main(): Promise<void> {
       report('  zoom or reset redraw, main-thread CPU time (mean)', ((await threadTime(web.page)) - cpu0) / 24, 16);
     }
 
-    // Live append on this stress chart (no host would send it: its snapshots are downsampled):
-    // one message per logged step with a point for each of the 4 series.
-    if (want('append')) {
-    const stress = await appendBench(web.page, [1, 4], (step) => ({ dir: '/bench', points: Object.fromEntries([0, 1, 2, 3].map((l) => [`codebook/${l}`, { x: [step], y: [l + 1] }])) }), 100_000);
-    reportAppend('4 x 100k raw points in one chart', stress);
-    }
     await web.close();
+
+    // Live append on this stress chart (no host would send it: its snapshots are downsampled):
+    // one message per logged step with a point for each of the 4 series; a fresh page per bundle.
+    if (want('append')) {
+      for (const v of variants) {
+        const page = await openWebview(
+          browser,
+          'dashboard',
+          'dark',
+          async (m, send) => {
+            if ((m as { kind: string }).kind === 'ready') await send({ kind: 'state', state });
+          },
+          undefined,
+          false,
+          TIME_FRAMES,
+          v.dist,
+        );
+        await page.page.locator('[data-chart="codebook"] canvas').first().waitFor();
+        await page.page.evaluate(KEEP_NAMES);
+        await page.page.waitForTimeout(300);
+        console.log(`[${v.label}] load average ${load()}`);
+        const stress = await appendBench(page.page, [1, 4], (step) => ({ dir: '/bench', points: Object.fromEntries([0, 1, 2, 3].map((l) => [`codebook/${l}`, { x: [step], y: [l + 1] }])) }), 100_000);
+        reportAppend(`[${v.label}] 4 x 100k raw points in one chart`, stress, 1);
+        await page.close();
+      }
+    }
   } finally {
     await browser.close();
   }
@@ -288,6 +350,8 @@ async function main(): Promise<void> {
     history.add(events);
     const series = history.curves();
     const snapshotPoints = Object.values(series).reduce((n, s) => n + s.x.length, 0);
+    // The charts a losses event feeds (loss, codebook, commitment, collab, balance).
+    const liveCharts = CHART_GROUPS.filter((g) => g.metrics.some((m) => seriesPoints(events[0]).some(([name]) => metricOf(name) === m))).length;
     const liveState: DashboardState = {
       run: { dir: '/live', summary: null, progress: null, losses: null, diagnostics: null, backend: 'bench', live: true },
       message: null,
@@ -300,6 +364,7 @@ async function main(): Promise<void> {
     };
     const browser2 = await launch();
     try {
+      for (const v of variants) {
       const web2 = await openWebview(
         browser2,
         'dashboard',
@@ -310,6 +375,7 @@ async function main(): Promise<void> {
         undefined,
         false,
         TIME_FRAMES,
+        v.dist,
       );
       await web2.page.locator('[data-chart="loss"] canvas').first().waitFor();
       await web2.page.evaluate(KEEP_NAMES);
@@ -319,9 +385,12 @@ async function main(): Promise<void> {
         for (const [name, v] of seriesPoints(lossAt(step))) p[name] = { x: [step], y: [v] };
         return { dir: '/live', points: p };
       };
+      console.log(`[${v.label}] load average ${load()}`);
+      console.log(`  the bench's frame loop alone (no messages, 1 s quiet either side): ${(await loopFloor(web2.page)).toFixed(2)} ms main-thread CPU a frame`);
       const live = await appendBench(web2.page, [1, 4], points, 200_000);
-      reportAppend(`host snapshot (${Object.keys(series).length} series, ${snapshotPoints} points)`, live);
+      reportAppend(`[${v.label}] host snapshot (${Object.keys(series).length} series, ${snapshotPoints} points)`, live, liveCharts);
       await web2.close();
+      }
     } finally {
       await browser2.close();
     }

@@ -43,6 +43,8 @@ if (!only || only === 'vscode') {
     '--tests', path.join(root, 'dist', 'test', 'vscode', 'scope', 'index.js'),
   ]);
   run(process.execPath, ['--import', 'tsx', path.join(root, 'test', 'vscode', 'e2ePalette.ts'), '--out', path.join(root, 'test-output')]);
+  // The dashboard and the explorer through "Developer: Reload Window" (their serializers).
+  run(process.execPath, ['--import', 'tsx', path.join(root, 'test', 'vscode', 'e2eReload.ts'), '--out', path.join(root, 'test-output')]);
   run(process.execPath, ['--import', 'tsx', path.join(root, 'test', 'vscode', 'vsixInstall.ts'), '--out', path.join(root, 'test-output')]);
 }
 // One closing line over the steps run above (setup and suites; each suite prints its own test counts).

@@ -169,6 +169,49 @@ describe('dashboard webview in Chromium', { skip: missing ?? false }, () => {
     await web.close();
   });
 
+  it('redraws live only the charts on screen; one scrolled into view catches up', async () => {
+    const model = new DashboardModel(fileRunSource());
+    const state = await model.load([sweep[0]]);
+    // A short window: the first row of charts (loss, codebook) shows, the commitment chart below does not.
+    const web = await openWebview(browser, 'dashboard', 'dark', async (m, send) => {
+      if (isDashboardToHost(m) && m.kind === 'ready') await send({ kind: 'state', state });
+    }, { width: 1280, height: 450 });
+    await web.waitForPosted(rendered((x) => x.curves > 0));
+    const inView = (chart: string): Promise<boolean> =>
+      web.page.locator(`[data-chart="${chart}"]`).evaluate((el) => el.getBoundingClientRect().top < innerHeight);
+    assert.equal(await inView('loss'), true);
+    assert.equal(await inView('commitment'), false, 'the commitment chart starts below the window');
+    const checksum = (chart: string): Promise<number> =>
+      web.page.locator(`[data-chart="${chart}"] canvas`).first().evaluate((c: HTMLCanvasElement) => {
+        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        let h = 0;
+        for (let i = 0; i < d.length; i += 3) h = (h * 31 + d[i]) | 0;
+        return h;
+      });
+    const changed = async (chart: string, from: number): Promise<void> => {
+      for (let tries = 0; tries < 100 && (await checksum(chart)) === from; tries++) await web.page.waitForTimeout(100);
+    };
+    const before = { loss: await checksum('loss'), codebook: await checksum('codebook'), commitment: await checksum('commitment') };
+    // 50 more logged steps at a tenth of the last losses: every loss chart's data changes.
+    const last = [...(await fileRunSource().events(sweep[0]))].reverse().find((e): e is LossesEvent => e.type === 'losses')!;
+    const tenth = (v: number[]): number[] => v.map((x) => x / 10);
+    const more: EngineEvent[] = Array.from({ length: 50 }, (_, k) => ({ ...last, step: last.step + k + 1, total: last.total / 10, recon: last.recon / 10, codebook: tenth(last.codebook), commitment: tenth(last.commitment) }));
+    const { append } = model.receive(sweep[0], more);
+    assert.ok(append);
+    await web.send({ kind: 'append', append });
+    await changed('loss', before.loss);
+    await changed('codebook', before.codebook);
+    assert.notEqual(await checksum('loss'), before.loss, 'the loss chart on screen redrew');
+    assert.notEqual(await checksum('codebook'), before.codebook, 'the codebook chart on screen redrew');
+    // Both charts on screen have drawn (one per frame); a scheduler that drew every chart would have drawn this one by now too.
+    await web.page.waitForTimeout(1000);
+    assert.equal(await checksum('commitment'), before.commitment, 'the commitment chart off screen did not redraw');
+    await web.page.locator('[data-chart="commitment"]').scrollIntoViewIfNeeded();
+    await changed('commitment', before.commitment);
+    assert.notEqual(await checksum('commitment'), before.commitment, 'scrolled into view, the commitment chart redrew with the appended points');
+    await web.close();
+  });
+
   for (const theme of ['light', 'dark'] as const) {
     it(`draws the codebook heatmap with hover titles and click-to-explorer (${theme})`, async () => {
       const { web, model, hostGot } = await dashboard(browser, [sweep[0]], theme);

@@ -248,6 +248,8 @@ export async function openWebview(
   testSession = true,
   /** A script run before the bundle (benchmarks instrument the page with it). */
   init = '',
+  /** The folder of the bundles (a benchmark compares one built from another commit). */
+  dist = path.join(repoRoot, 'dist', 'webview'),
 ): Promise<WebviewPage> {
   const page = await browser.newPage({ viewport });
   const errors: string[] = [];
@@ -276,7 +278,6 @@ export async function openWebview(
   const vars = Object.entries(THEMES[theme])
     .map(([k, v]) => `--vscode-${k}: ${v};`)
     .join(' ');
-  const dist = path.join(repoRoot, 'dist', 'webview');
   const html = `<!DOCTYPE html><html><head><meta charset="UTF-8">
 <link rel="stylesheet" href="file://${dist}/${bundle}.css">
 <link rel="stylesheet" href="file://${repoRoot}/media/${bundle}.css">

@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { assertCodeServerInstalled, defaultCodeServerDir, findFreePort, startCodeServer, type RunningCodeServer } from './harness/codeServer';
 import { createTestProfile, type TestProfile } from './harness/testProfile';
-import { completedRun, extensionActive, launchChromium, openWorkbench, quickOpen, runFromPalette, until, workbenchUrl } from './harness/workbench';
+import { completedRun, extensionActive, launchChromium, openWorkbench, quickOpen, runFromPalette, until, visibleWebview, workbenchUrl } from './harness/workbench';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 
@@ -156,11 +156,6 @@ async function openFromExplorer(page: Page, fileName: string): Promise<void> {
   } catch {
     await quickOpen(page, fileName);
   }
-}
-
-/** The webview on screen (the panel in front): its content frame. */
-function visibleWebview(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview >> visible=true').frameLocator('iframe#active-frame');
 }
 
 async function search(explorer: FrameLocator, query: string): Promise<void> {

@@ -4,8 +4,8 @@
  * with several, levels are told apart by dash. Smoothing draws the EMA over the raw
  * line drawn faint behind it. Cursors and x-zoom are shared by all charts (drag to
  * zoom, double-click to reset); the readout under each chart lists every run's value.
- * Live appends go into each chart's ChartTable (O(1) per point) and are drawn once
- * per animation frame, however many arrive in between.
+ * Live appends go into each chart's ChartTable (O(1) per point); the DrawScheduler
+ * decides when each chart on screen redraws (one per frame, within a share of the thread).
  */
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
@@ -13,6 +13,7 @@ import type { ChartGroup, RunCurves } from '../../src/protocol';
 import { CHART_GROUPS, levelOf, metricOf } from '../../src/protocol';
 import { h, fmt } from './dom';
 import { ChartTable, type ChartColumn, type ChartSource } from './chartTable';
+import { DrawScheduler } from './drawScheduler';
 import { isHighContrast, runColor, themeVar } from './theme';
 
 export interface CurveOptions {
@@ -40,13 +41,7 @@ interface Chart {
   sources: Map<string, number>;
   /** The step range last handed to uPlot (appends grow the arrays uPlot holds, so read it from here). */
   shown: { first: number; last: number } | null;
-  dirty: boolean;
 }
-
-/** Live redraws are spaced by this multiple of their own cost: drawing takes at most 1/(1+4) of the thread. */
-const DRAW_SPACING = 4;
-/** And by at least this (ms): 10 redraws a second look live; more only burn the thread of a fast run. */
-const DRAW_INTERVAL = 100;
 
 const DASHES: number[][] = [[], [6, 3], [2, 2], [8, 3, 2, 3], [1, 3], [10, 4], [4, 4], [3, 6]];
 
@@ -70,10 +65,9 @@ export class CurvesView {
   private curves: RunCurves[] = [];
   private options: CurveOptions;
   private syncing = false;
-  private pending: 'draw' | 'rebuild' | null = null;
-  private frame = 0;
-  /** The last live redraw: its cost and when it ended (ms, performance.now()). */
-  private drawn = { start: -Infinity, cost: 0, end: 0 };
+  /** A rebuild waiting for the next frame (a series no chart has yet arrived). */
+  private rebuildFrame = 0;
+  private readonly live = new DrawScheduler<Chart>((c) => this.drawAppended(c));
   private readonly resize: ResizeObserver;
 
   constructor(
@@ -106,76 +100,48 @@ export class CurvesView {
 
   /**
    * New points of run `dir` (already pushed onto its RunCurves, which a rebuild reads):
-   * appended to the charts' tables now, drawn on the next animation frame. A series
-   * no chart has yet (the first collaborative loss) rebuilds the charts on that frame.
+   * appended to the charts' tables now; each chart they touch redraws when the
+   * DrawScheduler says. A series no chart has yet (the first collaborative loss)
+   * rebuilds the charts on the next frame.
    */
   append(dir: string, points: Record<string, { x: number[]; y: number[] }>): void {
-    if (this.pending === 'rebuild') return;
+    if (this.rebuildFrame) return;
     for (const name of Object.keys(points)) {
       const group = CHART_GROUPS.find((g) => g.metrics.includes(metricOf(name)));
       const drawn = this.curves.some((r) => r.dir === dir);
       if (group && drawn && !this.charts.some((c) => c.sources.has(`${dir}|${name}`))) {
-        this.schedule('rebuild');
+        this.rebuildFrame = requestAnimationFrame(() => this.rebuild());
         return;
       }
     }
     for (const c of this.charts) {
+      let touched = false;
       for (const [name, p] of Object.entries(points)) {
         const source = c.sources.get(`${dir}|${name}`);
         if (source === undefined) continue;
         c.table.append(source, p.x, p.y);
-        c.dirty = true;
+        touched = true;
       }
-    }
-    this.schedule('draw');
-  }
-
-  private schedule(what: 'draw' | 'rebuild'): void {
-    if (what === 'rebuild') this.pending = 'rebuild';
-    else if (this.pending === null) this.pending = 'draw';
-    if (!this.frame) this.frame = requestAnimationFrame(() => this.onFrame());
-  }
-
-  /**
-   * Draws what arrived since the last frame, at most every DRAW_INTERVAL ms, and a redraw
-   * that took d ms waits DRAW_SPACING x d after it ends: a chart of hundreds of thousands
-   * of points redraws a few times a second, so live drawing never takes over the thread.
-   */
-  private onFrame(): void {
-    this.frame = 0;
-    const pending = this.pending;
-    if (pending === 'draw' && performance.now() < Math.max(this.drawn.end + DRAW_SPACING * this.drawn.cost, this.drawn.start + DRAW_INTERVAL)) {
-      this.frame = requestAnimationFrame(() => this.onFrame());
-      return;
-    }
-    this.pending = null;
-    if (pending === 'rebuild') this.rebuild();
-    else if (pending === 'draw') {
-      const t = performance.now();
-      this.drawAppended();
-      const end = performance.now();
-      this.drawn = { start: t, cost: end - t, end };
+      if (touched) this.live.markDirty(c);
     }
   }
 
-  private drawAppended(): void {
+  private drawAppended(c: Chart): void {
     // Each chart rescales to its own data; shared zoom is for the user's drags, not for
     // live growth (it would redraw every chart once per chart).
     this.syncing = true;
-    for (const c of this.charts) {
-      if (!c.dirty) continue;
-      c.dirty = false;
-      const zoomed = this.isZoomed(c);
-      const data = c.table.data;
-      // batch: uPlot commits now rather than in a microtask, so the cost above is the whole redraw.
-      c.plot.batch(() => c.plot.setData(data as uPlot.AlignedData, !zoomed));
-      c.shown = data[0].length ? { first: data[0][0], last: data[0][data[0].length - 1] } : null;
-    }
+    const zoomed = this.isZoomed(c);
+    const data = c.table.data;
+    // batch: uPlot draws now rather than in a microtask, inside the frame the scheduler times.
+    c.plot.batch(() => c.plot.setData(data as uPlot.AlignedData, !zoomed));
+    c.shown = data[0].length ? { first: data[0][0], last: data[0][data[0].length - 1] } : null;
     this.syncing = false;
   }
 
   /** Redraws with the theme's current colours. */
   rebuild(): void {
+    if (this.rebuildFrame) cancelAnimationFrame(this.rebuildFrame);
+    this.rebuildFrame = 0;
     for (const c of this.charts) c.plot.destroy();
     this.charts = [];
     this.grid.replaceChildren();
@@ -185,6 +151,7 @@ export class CurvesView {
       this.charts.push(this.chart(group, meta, key));
     }
     if (this.charts.length === 0) this.grid.append(h('p', { class: 'placeholder' }, 'No curves yet: losses arrive after the first steps.'));
+    this.live.setItems(this.charts.map((c) => ({ item: c, element: c.card })));
   }
 
   private isZoomed(c: Chart): boolean {
@@ -277,7 +244,7 @@ export class CurvesView {
     const plot = new uPlot(opts, data as uPlot.AlignedData, plotBox);
     png.addEventListener('click', () => this.exportPng(group.id, chartPng(plot, group.title)));
     const shown = data[0].length ? { first: data[0][0], last: data[0][data[0].length - 1] } : null;
-    return { group, card, plot, meta, readout, key, table, sources, shown, dirty: false };
+    return { group, card, plot, meta, readout, key, table, sources, shown };
   }
 
   private showReadout(u: uPlot, readout: HTMLElement, meta: SeriesMeta[], group: ChartGroup): void {

@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
@@ -114,4 +114,9 @@ export async function until<T>(what: string, probe: () => T | undefined | Promis
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/** The webview on screen (the panel in front): its content frame, inside VS Code's two iframes. */
+export function visibleWebview(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview >> visible=true').frameLocator('iframe#active-frame');
 }
