@@ -5,7 +5,8 @@
  * real DashboardModel / ExplorerModel over fixture run directories). Fixture runs
  * are copied to a temp folder with their recorded repository path replaced.
  */
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rewriteRecordedPaths } from './fixturePaths';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -35,20 +36,8 @@ export function ensureBundles(): void {
 export function copyFixtures(): { root: string; dispose(): void } {
   const root = mkdtempSync(path.join(tmpdir(), 'semid-webview-'));
   cpSync(path.join(repoRoot, 'test', 'fixtures', 'sweep'), root, { recursive: true });
-  const walk = (dir: string): void => {
-    for (const name of readdirSync(dir)) {
-      const file = path.join(dir, name);
-      if (statSync(file).isDirectory()) walk(file);
-      else if (/\.(json|jsonl|yaml|md)$/.test(name)) {
-        const text = readFileSync(file, 'utf8');
-        // Recorded paths: the repository (data) and the fixture folder itself (run dirs).
-        if (text.includes('@REPO@')) {
-          writeFileSync(file, text.split('@REPO@/test/fixtures/sweep').join(root).split('@REPO@').join(repoRoot));
-        }
-      }
-    }
-  };
-  walk(root);
+  // Recorded paths: the repository (data) and the fixture folder itself (run dirs).
+  rewriteRecordedPaths(root, repoRoot, { '@REPO@/test/fixtures/sweep': root });
   return { root, dispose: () => rmSync(root, { recursive: true, force: true }) };
 }
 

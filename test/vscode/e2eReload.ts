@@ -13,10 +13,11 @@
  *
  *   node --import tsx test/vscode/e2eReload.ts [--out DIR]     (after npm run build)
  */
-import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
+import { rewriteRecordedPaths } from '../support/fixturePaths';
 import { assertCodeServerInstalled, defaultCodeServerDir, findFreePort, startCodeServer, type RunningCodeServer } from './harness/codeServer';
 import { createTestProfile, type TestProfile } from './harness/testProfile';
 import { launchChromium, openWorkbench, quickOpen, runFromPalette, visibleWebview, workbenchUrl } from './harness/workbench';
@@ -154,18 +155,8 @@ function copySweep(target: string): { newest: string } {
   cpSync(path.join(repoRoot, 'test', 'fixtures', 'sweep'), target, { recursive: true });
   // The killed run was trained from the same file and is newer: the dashboard would open on it, and it has no IDs to explore.
   rmSync(path.join(target, 'killed'), { recursive: true, force: true });
-  const walk = (dir: string): void => {
-    for (const name of readdirSync(dir)) {
-      const file = path.join(dir, name);
-      if (statSync(file).isDirectory()) walk(file);
-      else if (/\.(json|jsonl|yaml|md)$/.test(name)) {
-        const text = readFileSync(file, 'utf8');
-        if (!text.includes('@REPO@')) continue;
-        writeFileSync(file, text.split('@REPO@/test/fixtures/sweep').join(target).split('@REPO@/test/fixtures/runs').join(target).split('@REPO@').join(repoRoot));
-      }
-    }
-  };
-  walk(target);
+  // The runs' experiment path was recorded under test/fixtures/runs: point it at the copy too.
+  rewriteRecordedPaths(target, repoRoot, { '@REPO@/test/fixtures/sweep': target, '@REPO@/test/fixtures/runs': target });
   const runs = path.join(target, 'scientific');
   const newest = readdirSync(runs)
     .filter((d) => existsSync(path.join(runs, d, 'summary.json')))
