@@ -125,13 +125,10 @@ test('collaborative term: items that co-occur but share no content end up under 
 });
 
 /**
- * Couples of items with unrelated content, every row on top of one shared offset (the
- * encoder's latents then start nearly parallel, as Beauty's do: cosine 0.999 between
- * random items). `shift` = the offset's length against the unit-length item parts.
+ * `items` unit-length random rows, each on top of one shared offset of length `shift`
+ * (the encoder's latents then start nearly parallel, as Beauty's do).
  */
-function offsetCouples(seed: number, couples: number, dim: number, shift: number): { features: EmbeddingMatrix; interactions: UserSequences } {
-  const random = Random.derive(seed, 'model-init/synthetic-couples');
-  const items = 2 * couples;
+function offsetRows(random: Random, items: number, dim: number, shift: number): Float32Array {
   const offset = Array.from({ length: dim }, () => random.normal());
   const offsetNorm = Math.sqrt(offset.reduce((s, v) => s + v * v, 0));
   const data = new Float32Array(items * dim);
@@ -140,6 +137,18 @@ function offsetCouples(seed: number, couples: number, dim: number, shift: number
     const norm = Math.sqrt(own.reduce((s, v) => s + v * v, 0));
     for (let k = 0; k < dim; k++) data[i * dim + k] = own[k] / norm + (shift * offset[k]) / offsetNorm;
   }
+  return data;
+}
+
+/**
+ * Couples of items with unrelated content, every row on top of one shared offset (the
+ * encoder's latents then start nearly parallel, as Beauty's do: cosine 0.999 between
+ * random items). `shift` = the offset's length against the unit-length item parts.
+ */
+function offsetCouples(seed: number, couples: number, dim: number, shift: number): { features: EmbeddingMatrix; interactions: UserSequences } {
+  const random = Random.derive(seed, 'model-init/synthetic-couples');
+  const items = 2 * couples;
+  const data = offsetRows(random, items, dim, shift);
   const users = 10 * couples;
   const train: Int32Array[] = [];
   for (let u = 0; u < users; u++) {
@@ -204,14 +213,7 @@ test('collaborative term, gradient-weighted: it learns with its pull bounded, wh
 function offsetCommunities(seed: number, communities: number, size: number, dim: number, shift: number): { features: EmbeddingMatrix; interactions: UserSequences; community: (item: number) => number } {
   const random = Random.derive(seed, 'model-init/synthetic-communities');
   const items = communities * size;
-  const offset = Array.from({ length: dim }, () => random.normal());
-  const offsetNorm = Math.sqrt(offset.reduce((s, v) => s + v * v, 0));
-  const data = new Float32Array(items * dim);
-  for (let i = 0; i < items; i++) {
-    const own = Array.from({ length: dim }, () => random.normal());
-    const norm = Math.sqrt(own.reduce((s, v) => s + v * v, 0));
-    for (let k = 0; k < dim; k++) data[i * dim + k] = own[k] / norm + (shift * offset[k]) / offsetNorm;
-  }
+  const data = offsetRows(random, items, dim, shift);
   const users = 100 * communities;
   const train: Int32Array[] = [];
   for (let u = 0; u < users; u++) {
