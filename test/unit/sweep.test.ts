@@ -165,6 +165,11 @@ describe('planning a sweep', () => {
     assert.equal(plan.runs[0].config.model.latent_dim, 8);
     assert.equal(plan.runs[1].config.model.latent_dim, base.model.latent_dim);
     assert.ok(plan.runs.every((r) => r.config.train.epochs === 3));
+    // Each seed is independent end to end: the evaluation's seed moves with the tokenizer's.
+    assert.deepEqual(
+      plan.runs.map((r) => r.config.eval.retrieval.seed - base.eval.retrieval.seed),
+      [0, 0, 1, 1],
+    );
     assert.deepEqual(plan.runs[0].config.variants, {});
     assert.equal(new Set(plan.runs.map((r) => r.configHash)).size, 4);
     assert.equal(plan.folder, path.resolve(base.output.dir, base.name));

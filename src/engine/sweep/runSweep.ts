@@ -70,7 +70,13 @@ export function planSweep(request: SweepRequest): SweepPlan {
   for (let s = 0; s < request.seeds; s++) {
     variants.forEach((variant, v) => {
       const vc = configs[v] as ExperimentConfig;
-      const config = { ...vc, train: { ...vc.train, seed: vc.train.seed + s } };
+      // Seed s is an independent run end to end: the retriever's seed moves with the
+      // tokenizer's, so spread across seeds includes the evaluation's own randomness.
+      const config = {
+        ...vc,
+        train: { ...vc.train, seed: vc.train.seed + s },
+        eval: { ...vc.eval, retrieval: { ...vc.eval.retrieval, seed: vc.eval.retrieval.seed + s } },
+      };
       runs.push({ variant, seed: config.train.seed, config, configHash: configHash(config) });
     });
   }
