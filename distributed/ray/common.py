@@ -116,6 +116,11 @@ def atomic_path(target: str) -> Iterator[str]:
     os.close(fd)
     try:
         yield temp
+        # mkstemp makes the file 0600; the output gets the mode a plain open() would give
+        # it (0666 less the umask), so other users and nodes of a cluster can read it.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)
         os.replace(temp, target)
     finally:
         if os.path.exists(temp):

@@ -18,7 +18,7 @@ sys.path.insert(0, os.path.dirname(HERE))
 
 import assign_ids  # noqa: E402
 import mine_pairs  # noqa: E402
-from common import InputError  # noqa: E402
+from common import InputError, atomic_path  # noqa: E402
 from digits import collision_digits, extend_digits  # noqa: E402
 
 FIXTURES = os.environ.get("SEMID_RAY_FIXTURES")
@@ -50,6 +50,26 @@ def assign(tmp_path, *extra: str) -> str:
     out = str(tmp_path / "out")
     assert assign_ids.main(["--model", os.path.join(FIXTURES, "export"), "--out", out, "--batch-size", "1024", *extra]) == 0
     return out
+
+
+# --- outputs --------------------------------------------------------------------------------
+
+def test_an_output_gets_the_mode_a_plain_open_gives_and_a_failed_block_leaves_nothing(tmp_path):
+    old = os.umask(0o022)
+    try:
+        target = str(tmp_path / "pairs.tsv")
+        with atomic_path(target) as temp:
+            with open(temp, "w") as fh:
+                fh.write("a\tb\n")
+        assert os.stat(target).st_mode & 0o777 == 0o644
+        with pytest.raises(RuntimeError):
+            with atomic_path(str(tmp_path / "ids.jsonl")) as temp:
+                with open(temp, "w") as fh:
+                    fh.write("partial")
+                raise RuntimeError("stopped")
+        assert sorted(os.listdir(tmp_path)) == ["pairs.tsv"]
+    finally:
+        os.umask(old)
 
 
 # --- digits: the engine's rule on small cases -------------------------------------------
