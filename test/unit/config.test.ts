@@ -674,6 +674,20 @@ describe('configHash', () => {
     // threshold null means the criterion default.
     assert.equal(configHash(config('', ['collab.pairs.threshold=10.83'])), h);
   });
+
+  test('a key added later is left out at its hashOmittedAt value: finished runs keep their hash', () => {
+    const base = config('', ['data.interactions=seqs.txt']);
+    // As if collab.objective had just been added with 'pairs' as the behaviour before it.
+    const keys = KEYS.map((k) => (k.path === 'collab.objective' ? { ...k, hashOmittedAt: 'pairs' } : k));
+    const { objective: _objective, ...collabBefore } = base.collab;
+    const before = { ...base, collab: collabBefore } as unknown as ExperimentConfig;
+    assert.equal(configHash(base, keys), configHash(before, keys));
+    assert.equal(configHash(base, keys), configHash(before)); // the run hashed before the key existed
+    assert.notEqual(configHash(base), configHash(before)); // without the declaration the hash moves
+    const items = config('', ['data.interactions=seqs.txt', 'collab.objective=items']);
+    assert.notEqual(configHash(items, keys), configHash(base, keys));
+    assert.equal(base.collab.objective, 'pairs'); // the config itself is not touched
+  });
 });
 
 describe('JSON Schema', () => {

@@ -11,9 +11,15 @@
  * default, which it means.
  */
 import { createHash } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { defaultThreshold, ExperimentConfig } from './experiment';
+import { KEYS, type KeySpec } from './keys';
 
-export function configHash(config: ExperimentConfig): string {
+/**
+ * Keys added after runs existed declare `hashOmittedAt` (the behaviour before them) and
+ * are left out at that value, so a finished run keeps its hash across the upgrade.
+ */
+export function configHash(config: ExperimentConfig, keys: readonly KeySpec[] = KEYS): string {
   const pairs = config.collab.pairs;
   const identity = {
     data: config.data,
@@ -27,6 +33,7 @@ export function configHash(config: ExperimentConfig): string {
     dead_codes: config.dead_codes,
     balance: config.balance,
   };
+  for (const spec of keys) if (spec.hashOmittedAt !== undefined) omitAt(identity, spec.path.split('.'), spec.hashOmittedAt);
   return createHash('sha256').update(canonicalJson(identity)).digest('hex').slice(0, 12);
 }
 
@@ -43,4 +50,18 @@ function sortKeys(value: unknown): unknown {
     return out;
   }
   return value;
+}
+
+/** Deletes the key at `parts` from `tree` (copying the objects on the way) when it holds `value`. */
+function omitAt(tree: Record<string, unknown>, parts: string[], value: unknown): void {
+  const [head, ...rest] = parts;
+  const child = tree[head];
+  if (rest.length === 0) {
+    if (head in tree && isDeepStrictEqual(child, value)) delete tree[head];
+    return;
+  }
+  if (typeof child !== 'object' || child === null || Array.isArray(child)) return;
+  const copy = { ...(child as Record<string, unknown>) };
+  tree[head] = copy;
+  omitAt(copy, rest, value);
 }

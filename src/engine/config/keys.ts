@@ -47,6 +47,12 @@ export interface KeySpec {
   readonly mustExist?: boolean;
   /** One or two sentences for hover docs and completion. */
   readonly description: string;
+  /**
+   * For a key added after runs existed: the behaviour those runs had, as this key's
+   * value. At that value the key is left out of the config hash, so adding the key
+   * does not make `semid sweep` retrain the runs it has already finished (configHash.ts).
+   */
+  readonly hashOmittedAt?: KeyValue;
 }
 
 export interface SectionSpec {
