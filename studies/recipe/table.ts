@@ -14,7 +14,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { RunSummary } from '../../src/protocol';
+import type { LossesEvent, RunSummary } from '../../src/protocol';
 import { pairedBootstrap } from '../../src/engine/eval/bootstrap';
 import { readRanks } from '../../src/engine/eval/compareRuns';
 import { perUser } from '../../src/engine/eval/metrics';
@@ -50,11 +50,15 @@ for (const e of entries) {
 
 const f = (x: number, d = 4): string => x.toFixed(d).replace(/^(-?)0\./, '$1.');
 const signed = (x: number, d = 4): string => `${x >= 0 ? '+' : '−'}${f(Math.abs(x), d)}`;
+/** ".0433" for "0.0433", as the papers' tables write rates. */
+const trimZero = (text: string): string => text.replace(/^(-?)0\./, '$1.');
 function meanStd(values: number[], scale = 1, d = 3): string {
   if (values.length === 0) return '–';
   const m = values.reduce((s, v) => s + v, 0) / values.length;
-  const sd = values.length > 1 ? Math.sqrt(values.reduce((s, v) => s + (v - m) ** 2, 0) / (values.length - 1)) : 0;
-  return `${(m * scale).toFixed(d)} ±${(sd * scale).toFixed(d)}`;
+  // One seed has no spread to show: the value alone (the seeds column says how many).
+  if (values.length === 1) return trimZero((m * scale).toFixed(d));
+  const sd = Math.sqrt(values.reduce((s, v) => s + (v - m) ** 2, 0) / (values.length - 1));
+  return `${trimZero((m * scale).toFixed(d))} ±${trimZero((sd * scale).toFixed(d))}`;
 }
 
 /** Mean collaborative InfoNCE, accuracy and chance over the last 12 `losses` events that carry them. */
@@ -63,9 +67,9 @@ function collabTail(dir: string): { loss: number; accuracy: number; chance: numb
   for (const line of fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8').split('\n')) {
     if (!line.includes('"losses"')) continue;
     try {
-      const e = JSON.parse(line) as { type: string; collab?: number | null; collab_accuracy?: number | null; collab_chance?: number | null };
+      const e = JSON.parse(line) as Partial<LossesEvent>;
       if (e.type === 'losses' && typeof e.collab === 'number' && typeof e.collab_accuracy === 'number') {
-        rows.push({ collab: e.collab, collab_accuracy: e.collab_accuracy, collab_chance: e.collab_chance ?? NaN });
+        rows.push({ collab: e.collab, collab_accuracy: e.collab_accuracy, collab_chance: e.collab_chance?.accuracy ?? NaN });
       }
     } catch {
       // a torn last line of an interrupted run
