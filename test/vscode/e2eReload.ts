@@ -13,14 +13,12 @@
  *
  *   node --import tsx test/vscode/e2eReload.ts [--out DIR]     (after npm run build)
  */
-import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import type { Browser, FrameLocator, Page } from 'playwright-core';
+import type { FrameLocator, Page } from 'playwright-core';
 import { rewriteRecordedPaths } from '../support/fixturePaths';
-import { assertCodeServerInstalled, defaultCodeServerDir, findFreePort, startCodeServer, type RunningCodeServer } from './harness/codeServer';
-import { createTestProfile, type TestProfile } from './harness/testProfile';
-import { launchChromium, openWorkbench, quickOpen, runFromPalette, visibleWebview, workbenchUrl } from './harness/workbench';
+import { quickOpen, runFromPalette, visibleWebview } from './harness/workbench';
+import { runDevelopmentHostTest } from './harness/developmentHostTest';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 
@@ -28,141 +26,105 @@ const repoRoot = path.resolve(__dirname, '..', '..');
 const SMOOTHING = '0.85';
 const LEVEL = 'L2';
 
-async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { out: { type: 'string' } } });
-  const out = path.resolve(values.out ?? path.join(repoRoot, 'test-output'));
-  mkdirSync(out, { recursive: true });
-  const codeServerDir = defaultCodeServerDir();
-  assertCodeServerInstalled(codeServerDir);
-  if (!existsSync(path.join(repoRoot, 'dist', 'extension.js'))) throw new Error('build first: npm run build');
+/** Sets the panels' view state, reloads the window from the palette and checks that both come back with it. */
+async function reloadAndRestore(page: Page, workspaceDir: string, out: string): Promise<void> {
+  // The experiment file in the editor: "Open Training Dashboard" shows its newest run without asking.
+  await openFromExplorer(page, 'sweep', 'scientific.rqvae.yaml');
+  // The command activates the extension if VS Code's workspaceContains search has not (it times out on a loaded machine).
+  const runDir = newestRun(path.join(workspaceDir, 'sweep', 'scientific'));
+  const sids = readFileSync(path.join(runDir, 'semantic_ids.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; sid: number[] });
 
-  let profile: TestProfile | undefined;
-  let server: RunningCodeServer | undefined;
-  let browser: Browser | undefined;
-  let page: Page | undefined;
-  try {
-    profile = createTestProfile({ workspaceFixture: path.join(repoRoot, 'test/vscode/workspace'), trust: false });
-    const sweep = copySweep(path.join(profile.workspaceDir, 'sweep'));
-    server = await startCodeServer({
-      codeServerDir,
-      port: await findFreePort(),
-      userDataDir: profile.userDataDir,
-      extensionsDir: profile.extensionsDir,
-      workspaceDir: profile.workspaceDir,
-      env: {},
-      // SEMID_E2E_LOG=<file> keeps code-server's output.
-      onOutput: (line) => process.env.SEMID_E2E_LOG && appendFileSync(process.env.SEMID_E2E_LOG, line + '\n'),
-      startTimeoutMs: 60_000,
-    });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await openWorkbench(page, workbenchUrl(server.origin, profile.workspaceDir, repoRoot), false);
-    // The experiment file in the editor: "Open Training Dashboard" shows its newest run without asking.
-    await openFromExplorer(page, 'sweep', 'scientific.rqvae.yaml');
-    // The command activates the extension if VS Code's workspaceContains search has not (it times out on a loaded machine).
-    const runDir = sweep.newest;
-    const sids = readFileSync(path.join(runDir, 'semantic_ids.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; sid: number[] });
+  let dash = await openDashboard(page);
+  const heading = (await dash.locator('h1').textContent())?.trim();
+  await dash.locator('[data-chart="loss"] canvas').first().waitFor({ timeout: 30_000 });
+  // The view state: smoothing, log axis, then the Codebooks tab at level L2.
+  await dash.locator('#smoothing').fill(SMOOTHING);
+  await dash.locator('vscode-checkbox', { hasText: 'Log y-axis' }).click();
+  await dash.locator('vscode-tab-header', { hasText: 'Codebooks' }).click();
+  const canvas = dash.locator('canvas[data-heatmap="levels"]');
+  await canvas.waitFor({ state: 'visible', timeout: 15_000 });
+  await dash.locator('.segmented .segment', { hasText: LEVEL }).click();
+  await dash.locator('.segment.selected', { hasText: LEVEL }).waitFor({ timeout: 15_000 });
+  await page.screenshot({ path: path.join(out, 'e2e-reload-dashboard-before.png') });
 
-    let dash = await openDashboard(page);
-    const heading = (await dash.locator('h1').textContent())?.trim();
-    await dash.locator('[data-chart="loss"] canvas').first().waitFor({ timeout: 30_000 });
-    // The view state: smoothing, log axis, then the Codebooks tab at level L2.
-    await dash.locator('#smoothing').fill(SMOOTHING);
-    await dash.locator('vscode-checkbox', { hasText: 'Log y-axis' }).click();
-    await dash.locator('vscode-tab-header', { hasText: 'Codebooks' }).click();
-    const canvas = dash.locator('canvas[data-heatmap="levels"]');
-    await canvas.waitFor({ state: 'visible', timeout: 15_000 });
-    await dash.locator('.segmented .segment', { hasText: LEVEL }).click();
-    await dash.locator('.segment.selected', { hasText: LEVEL }).waitFor({ timeout: 15_000 });
-    await page.screenshot({ path: path.join(out, 'e2e-reload-dashboard-before.png') });
+  // The explorer, opened from the heatmap at level 0's busiest code, then a search for one of its items.
+  const K = 64;
+  const counts = new Array<number>(K).fill(0);
+  for (const r of sids) counts[r.sid[0]]++;
+  const code = counts.indexOf(Math.max(...counts));
+  const box = (await canvas.boundingBox())!;
+  await page.mouse.click(box.x + 64 + ((code + 0.5) / K) * (box.width - 64), box.y + 15);
+  let explorer = visibleWebview(page);
+  await explorer.locator(`.row.node.highlight[data-prefix="${code}"]`).waitFor({ timeout: 30_000 });
+  const item = sids.find((r) => r.sid[0] === code)!;
+  await search(explorer, item.id);
+  await explorer.locator(`.vlist .row.item[data-item="${item.id}"]`).first().waitFor({ timeout: 15_000 });
+  await page.screenshot({ path: path.join(out, 'e2e-reload-explorer-before.png') });
 
-    // The explorer, opened from the heatmap at level 0's busiest code, then a search for one of its items.
-    const K = 64;
-    const counts = new Array<number>(K).fill(0);
-    for (const r of sids) counts[r.sid[0]]++;
-    const code = counts.indexOf(Math.max(...counts));
-    const box = (await canvas.boundingBox())!;
-    await page.mouse.click(box.x + 64 + ((code + 0.5) / K) * (box.width - 64), box.y + 15);
-    let explorer = visibleWebview(page);
-    await explorer.locator(`.row.node.highlight[data-prefix="${code}"]`).waitFor({ timeout: 30_000 });
-    const item = sids.find((r) => r.sid[0] === code)!;
-    await search(explorer, item.id);
-    await explorer.locator(`.vlist .row.item[data-item="${item.id}"]`).first().waitFor({ timeout: 15_000 });
-    await page.screenshot({ path: path.join(out, 'e2e-reload-explorer-before.png') });
+  // Developer: Reload Window, from the palette; the page navigates and the workbench comes back.
+  const reloaded = page.waitForEvent('load', { timeout: 180_000 });
+  await runFromPalette(page, 'Developer: Reload Window');
+  await reloaded;
+  await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
+  console.log('[e2e-reload] window reloaded');
 
-    // Developer: Reload Window, from the palette; the page navigates and the workbench comes back.
-    const reloaded = page.waitForEvent('load', { timeout: 180_000 });
-    await runFromPalette(page, 'Developer: Reload Window');
-    await reloaded;
-    await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
-    console.log('[e2e-reload] window reloaded');
+  // The explorer was in front: it is restored with its run and query, and the item is found again.
+  await page.locator('.tab', { hasText: 'Semantic-ID Explorer' }).waitFor({ timeout: 120_000 });
+  await page.locator('.tab', { hasText: 'Semantic-ID Explorer' }).click();
+  explorer = visibleWebview(page);
+  await explorer.locator(`.vlist .row.item[data-item="${item.id}"]`).first().waitFor({ timeout: 120_000 });
+  const query = await explorer.locator('#search').evaluate((el) => (el as unknown as { value: string }).value);
+  if (query !== item.id) throw new Error(`the restored explorer's search box holds "${query}", expected "${item.id}"`);
+  const total = await explorer.locator('#search-total').getAttribute('data-total', { timeout: 15_000 });
+  if (Number(total) < 1) throw new Error(`the restored explorer's search found ${total} items`);
+  await page.screenshot({ path: path.join(out, 'e2e-reload-explorer-after.png') });
 
-    // The explorer was in front: it is restored with its run and query, and the item is found again.
-    await page.locator('.tab', { hasText: 'Semantic-ID Explorer' }).waitFor({ timeout: 120_000 });
-    await page.locator('.tab', { hasText: 'Semantic-ID Explorer' }).click();
-    explorer = visibleWebview(page);
-    await explorer.locator(`.vlist .row.item[data-item="${item.id}"]`).first().waitFor({ timeout: 120_000 });
-    const query = await explorer.locator('#search').evaluate((el) => (el as unknown as { value: string }).value);
-    if (query !== item.id) throw new Error(`the restored explorer's search box holds "${query}", expected "${item.id}"`);
-    const total = await explorer.locator('#search-total').getAttribute('data-total', { timeout: 15_000 });
-    if (Number(total) < 1) throw new Error(`the restored explorer's search found ${total} items`);
-    await page.screenshot({ path: path.join(out, 'e2e-reload-explorer-after.png') });
-
-    // The dashboard: the same run, on the Codebooks tab at L2, the heatmap drawn; then the curves with the chosen smoothing and log axis.
-    await page.locator('.tab', { hasText: 'Training Dashboard' }).click();
-    dash = visibleWebview(page);
-    await dash.locator('h1').waitFor({ timeout: 60_000 });
-    const headingAfter = (await dash.locator('h1').textContent())?.trim();
-    if (headingAfter !== heading) throw new Error(`the restored dashboard shows "${headingAfter}", expected "${heading}"`);
-    const tab = await dash.locator('vscode-tabs').getAttribute('selected-index');
-    if (tab !== '1') throw new Error(`the restored dashboard opened tab ${tab}, expected 1 (Codebooks)`);
-    await dash.locator('canvas[data-heatmap="levels"]').waitFor({ state: 'visible', timeout: 30_000 });
-    const level = (await dash.locator('.segment.selected').textContent())?.trim();
-    if (level !== LEVEL) throw new Error(`the restored heatmap selects ${level}, expected ${LEVEL}`);
-    const heat = await inked(dash, 'canvas[data-heatmap="levels"]');
-    if (heat < 1000) throw new Error(`the restored heatmap is not drawn: ${heat} inked pixels`);
-    await page.screenshot({ path: path.join(out, 'e2e-reload-dashboard-after.png') });
-    await dash.locator('vscode-tab-header', { hasText: 'Curves' }).click();
-    await dash.locator('[data-chart="loss"] canvas').first().waitFor({ state: 'visible', timeout: 30_000 });
-    const smoothing = await dash.locator('#smoothing').inputValue();
-    if (smoothing !== SMOOTHING) throw new Error(`the restored smoothing is ${smoothing}, expected ${SMOOTHING}`);
-    const logY = await dash.locator('vscode-checkbox', { hasText: 'Log y-axis' }).evaluate((el) => (el as unknown as { checked: boolean }).checked);
-    if (!logY) throw new Error('the restored dashboard lost the log y-axis');
-    const curves = await inked(dash, '[data-chart="loss"] canvas');
-    if (curves < 200) throw new Error(`the restored loss chart is not drawn: ${curves} inked pixels`);
-    await page.screenshot({ path: path.join(out, 'e2e-reload-curves-after.png') });
-    console.log(`[e2e-reload] dashboard "${heading}" restored on Codebooks ${LEVEL} (${heat} heatmap pixels), smoothing ${smoothing}, log axis, ${curves} loss-chart pixels; explorer restored with "${item.id}" (${total} found); screenshots in ${out}`);
-    return 0;
-  } catch (err) {
-    console.error(`[e2e-reload] ${err instanceof Error ? err.message : String(err)}`);
-    await page?.screenshot({ path: path.join(out, 'e2e-reload-failure.png') }).catch(() => undefined);
-    if (profile) cpSync(path.join(profile.userDataDir, 'logs'), path.join(out, 'e2e-reload-failure-logs'), { recursive: true });
-    return 1;
-  } finally {
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    profile?.dispose();
-  }
+  // The dashboard: the same run, on the Codebooks tab at L2, the heatmap drawn; then the curves with the chosen smoothing and log axis.
+  await page.locator('.tab', { hasText: 'Training Dashboard' }).click();
+  dash = visibleWebview(page);
+  await dash.locator('h1').waitFor({ timeout: 60_000 });
+  const headingAfter = (await dash.locator('h1').textContent())?.trim();
+  if (headingAfter !== heading) throw new Error(`the restored dashboard shows "${headingAfter}", expected "${heading}"`);
+  const tab = await dash.locator('vscode-tabs').getAttribute('selected-index');
+  if (tab !== '1') throw new Error(`the restored dashboard opened tab ${tab}, expected 1 (Codebooks)`);
+  await dash.locator('canvas[data-heatmap="levels"]').waitFor({ state: 'visible', timeout: 30_000 });
+  const level = (await dash.locator('.segment.selected').textContent())?.trim();
+  if (level !== LEVEL) throw new Error(`the restored heatmap selects ${level}, expected ${LEVEL}`);
+  const heat = await inked(dash, 'canvas[data-heatmap="levels"]');
+  if (heat < 1000) throw new Error(`the restored heatmap is not drawn: ${heat} inked pixels`);
+  await page.screenshot({ path: path.join(out, 'e2e-reload-dashboard-after.png') });
+  await dash.locator('vscode-tab-header', { hasText: 'Curves' }).click();
+  await dash.locator('[data-chart="loss"] canvas').first().waitFor({ state: 'visible', timeout: 30_000 });
+  const smoothing = await dash.locator('#smoothing').inputValue();
+  if (smoothing !== SMOOTHING) throw new Error(`the restored smoothing is ${smoothing}, expected ${SMOOTHING}`);
+  const logY = await dash.locator('vscode-checkbox', { hasText: 'Log y-axis' }).evaluate((el) => (el as unknown as { checked: boolean }).checked);
+  if (!logY) throw new Error('the restored dashboard lost the log y-axis');
+  const curves = await inked(dash, '[data-chart="loss"] canvas');
+  if (curves < 200) throw new Error(`the restored loss chart is not drawn: ${curves} inked pixels`);
+  await page.screenshot({ path: path.join(out, 'e2e-reload-curves-after.png') });
+  console.log(`[e2e-reload] dashboard "${heading}" restored on Codebooks ${LEVEL} (${heat} heatmap pixels), smoothing ${smoothing}, log axis, ${curves} loss-chart pixels; explorer restored with "${item.id}" (${total} found); screenshots in ${out}`);
 }
 
 /**
  * test/fixtures/sweep copied to `target` with the paths the engine recorded put back:
  * the sweep's own folder (recorded as test/fixtures/sweep, or test/fixtures/runs where
- * it was generated) becomes `target`, the repository's root this checkout's. Returns
- * the newest run of the `scientific` experiment.
+ * it was generated) becomes `target`, the repository's root this checkout's.
  */
-function copySweep(target: string): { newest: string } {
+function copySweep(target: string): void {
   cpSync(path.join(repoRoot, 'test', 'fixtures', 'sweep'), target, { recursive: true });
   // The killed run was trained from the same file and is newer: the dashboard would open on it, and it has no IDs to explore.
   rmSync(path.join(target, 'killed'), { recursive: true, force: true });
   // The runs' experiment path was recorded under test/fixtures/runs: point it at the copy too.
   rewriteRecordedPaths(target, repoRoot, { '@REPO@/test/fixtures/sweep': target, '@REPO@/test/fixtures/runs': target });
-  const runs = path.join(target, 'scientific');
+}
+
+/** The newest run (by its summary's start time) of an experiment's runs folder. */
+function newestRun(runs: string): string {
   const newest = readdirSync(runs)
     .filter((d) => existsSync(path.join(runs, d, 'summary.json')))
     .map((d) => ({ dir: path.join(runs, d), started: (JSON.parse(readFileSync(path.join(runs, d, 'summary.json'), 'utf8')) as { started_at: string }).started_at }))
     .sort((a, b) => b.started.localeCompare(a.started))[0];
-  return { newest: newest.dir };
+  return newest.dir;
 }
 
 /**
@@ -218,4 +180,8 @@ async function search(explorer: FrameLocator, query: string): Promise<void> {
   await input.press('Enter');
 }
 
-main().then((code) => process.exit(code));
+runDevelopmentHostTest({
+  name: 'e2e-reload',
+  prepare: (profile) => copySweep(path.join(profile.workspaceDir, 'sweep')),
+  run: reloadAndRestore,
+});

@@ -12,27 +12,9 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { format, parseArgs } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import {
-  assertCodeServerInstalled,
-  defaultCodeServerDir,
-  findFreePort,
-  startCodeServer,
-  type RunningCodeServer,
-} from './harness/codeServer';
-import { createTestProfile, type TestProfile } from './harness/testProfile';
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+import type { Page } from 'playwright-core';
+import { defaultCodeServerDir } from './harness/codeServer';
+import { withWorkbench, WorkbenchInterrupted } from './harness/withWorkbench';
 
 /** Workbench chatter shown only with --verbose (no network here, so no gallery either). */
 const WORKBENCH_NOISE = [
@@ -54,7 +36,6 @@ interface HarnessOptions {
   timeoutMs: number;
   verbose: boolean;
   codeServerDir: string;
-  chromiumPath: string;
 }
 
 /** Log files VS Code hands to codeAutomationExit. */
@@ -96,7 +77,6 @@ function parseOptions(argv: string[]): HarnessOptions {
     timeoutMs: timeoutSeconds * 1000,
     verbose: values.verbose ?? false,
     codeServerDir: defaultCodeServerDir(),
-    chromiumPath: process.env.SEMID_CHROMIUM ?? '/usr/bin/chromium',
   };
 }
 
@@ -109,21 +89,10 @@ function formatAutomationLog(message: unknown): string {
   return typeof message === 'string' ? message : JSON.stringify(message);
 }
 
-/** vscode-remote URIs make the workbench run the tests in the server's extension host. */
-function workbenchUrl(origin: string, workspaceDir: string, options: HarnessOptions): string {
-  const remote = (p: string) => `vscode-remote://${origin}${p}`;
-  const payload = [
-    ['extensionDevelopmentPath', remote(options.repoRoot)],
-    ['extensionTestsPath', remote(options.testsEntry)],
-    ['skipWelcome', 'true'],
-  ];
-  return `http://${origin}/?folder=${encodeURIComponent(workspaceDir)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
-}
-
 async function saveFailureArtifacts(
   options: HarnessOptions,
   page: Page | undefined,
-  serverOutput: string[],
+  serverOutput: readonly string[],
   logs: AutomationLog[],
 ): Promise<void> {
   const dir = path.join(options.screenshotOut, `vscode-${new Date().toISOString().replace(/[:.]/g, '-')}`);
@@ -145,114 +114,61 @@ async function saveFailureArtifacts(
 }
 
 async function runSuite(options: HarnessOptions): Promise<number> {
-  assertCodeServerInstalled(options.codeServerDir);
   if (!existsSync(options.testsEntry)) throw new Error(`test entry ${options.testsEntry} not found; build the suite first`);
-  if (!existsSync(options.chromiumPath)) throw new Error(`no Chromium at ${options.chromiumPath} (set SEMID_CHROMIUM)`);
 
   const started = Date.now();
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
-  const serverOutput: string[] = [];
-  let profile: TestProfile | undefined;
-  let server: RunningCodeServer | undefined;
-  let browser: Browser | undefined;
-  let page: Page | undefined;
   let automationLogs: AutomationLog[] = [];
-  let timer: NodeJS.Timeout | undefined;
-
-  let settle: { resolve(code: number): void; reject(err: Error): void } | undefined;
-  let interruptedBy: NodeJS.Signals | undefined;
-
-  // Safe to call again: the finally block repeats it for anything started after a signal.
-  // Every call's work is awaited by every later call, so exiting after one is safe.
-  const stopping: Promise<void>[] = [];
-  const cleanup = () => {
-    if (timer) clearTimeout(timer);
-    const [b, srv, prof] = [browser, server, profile];
-    [browser, server, profile] = [undefined, undefined, undefined];
-    stopping.push(
-      (async () => {
-        await b?.close().catch(() => undefined);
-        await srv?.stop();
-        prof?.dispose();
-      })(),
-    );
-    return Promise.all(stopping).then(() => undefined);
-  };
-  const stopIfInterrupted = () => {
-    if (interruptedBy) throw new Error(`interrupted by ${interruptedBy}`);
-  };
-  // Ctrl-C or a CI cancel must not leave code-server behind: stop at once, and let the
-  // main flow (which then fails fast) report 130.
-  const onSignal = (signal: NodeJS.Signals) => {
-    console.error(`[harness] ${signal}: stopping`);
-    interruptedBy = signal;
-    settle?.reject(new Error(`interrupted by ${signal}`));
-    void cleanup();
-  };
-  for (const signal of SIGNALS) process.once(signal, onSignal);
-
   try {
-    profile = createTestProfile({ workspaceFixture: options.workspaceFixture, trust: options.trust });
-    const port = await findFreePort();
-    server = await startCodeServer({
-      codeServerDir: options.codeServerDir,
-      port,
-      userDataDir: profile.userDataDir,
-      extensionsDir: profile.extensionsDir,
-      workspaceDir: profile.workspaceDir,
-      env: { SEMID_TEST_WORKSPACE_TRUST: options.trust ? 'enabled' : 'disabled' },
-      onOutput: (line) => {
-        serverOutput.push(line);
-        if (options.verbose) console.log(`[code-server] ${line}`);
+    await withWorkbench(
+      {
+        name: 'harness',
+        workspaceFixture: options.workspaceFixture,
+        trust: options.trust,
+        extensionDevelopmentPath: options.repoRoot,
+        extensionTestsPath: options.testsEntry,
+        // The automation hooks must be in place before the workbench loads.
+        open: 'blank',
+        env: { SEMID_TEST_WORKSPACE_TRUST: options.trust ? 'enabled' : 'disabled' },
+        onServerOutput: (line) => {
+          if (options.verbose) console.log(`[code-server] ${line}`);
+        },
+        timeoutMs: options.timeoutMs,
+        codeServerDir: options.codeServerDir,
+        artifactsDir: options.screenshotOut,
+        saveFailure: (page, serverOutput) => saveFailureArtifacts(options, page, serverOutput, automationLogs),
       },
-      startTimeoutMs: 60_000,
-    });
-    stopIfInterrupted();
-    console.log(`[harness] code-server listening on ${server.origin} after ${elapsed()}`);
+      async (page, { url }) => {
+        let settle: { resolve(code: number): void; reject(err: Error): void } | undefined;
+        const exitCode = new Promise<number>((resolve, reject) => (settle = { resolve, reject }));
+        exitCode.catch(() => undefined); // awaited below; this only keeps Node from calling it unhandled
+        page.on('crash', () => settle?.reject(new Error('the workbench page crashed')));
+        await page.exposeFunction('codeAutomationExit', (code: number, logs?: AutomationLog[]) => {
+          automationLogs = Array.isArray(logs) ? logs : [];
+          settle?.resolve(code);
+        });
+        await page.exposeFunction('codeAutomationLog', (type: string, message: unknown) => {
+          const text = formatAutomationLog(message);
+          if (!options.verbose && WORKBENCH_NOISE.some((re) => re.test(text))) return;
+          if (type === 'error' || type === 'warn') console.error(text);
+          else console.log(text);
+        });
+        if (options.verbose) page.on('console', (msg) => console.log(`[browser ${msg.type()}] ${msg.text()}`));
+        page.on('pageerror', (err) => console.error(`[browser error] ${err.message}`));
 
-    browser = await chromium.launch({
-      executablePath: options.chromiumPath,
-      args: CHROMIUM_ARGS,
-      headless: true,
-      // Playwright's own handlers would exit the process before code-server is stopped.
-      handleSIGINT: false,
-      handleSIGTERM: false,
-      handleSIGHUP: false,
-    });
-    stopIfInterrupted();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-
-    const exitCode = new Promise<number>((resolve, reject) => (settle = { resolve, reject }));
-    exitCode.catch(() => undefined); // awaited below; this only keeps Node from calling it unhandled
-    timer = setTimeout(() => settle?.reject(new Error(`suite did not finish within ${options.timeoutMs / 1000} s`)), options.timeoutMs);
-    page.on('crash', () => settle?.reject(new Error('the workbench page crashed')));
-    await page.exposeFunction('codeAutomationExit', (code: number, logs?: AutomationLog[]) => {
-      automationLogs = Array.isArray(logs) ? logs : [];
-      settle?.resolve(code);
-    });
-    await page.exposeFunction('codeAutomationLog', (type: string, message: unknown) => {
-      const text = formatAutomationLog(message);
-      if (!options.verbose && WORKBENCH_NOISE.some((re) => re.test(text))) return;
-      if (type === 'error' || type === 'warn') console.error(text);
-      else console.log(text);
-    });
-    if (options.verbose) page.on('console', (msg) => console.log(`[browser ${msg.type()}] ${msg.text()}`));
-    page.on('pageerror', (err) => console.error(`[browser error] ${err.message}`));
-
-    // A loaded machine can take minutes to serve the workbench: wait as long as the run may take.
-    await page.goto(workbenchUrl(server.origin, profile.workspaceDir, options), { timeout: options.timeoutMs });
-    const code = await exitCode;
-    console.log(`[harness] suite finished with code ${code} after ${elapsed()}`);
-    if (code !== 0) await saveFailureArtifacts(options, page, serverOutput, automationLogs);
-    return code === 0 ? 0 : 1;
+        // A loaded machine can take minutes to serve the workbench: wait as long as the run may take.
+        await page.goto(url, { timeout: options.timeoutMs });
+        const code = await exitCode;
+        console.log(`[harness] suite finished with code ${code} after ${elapsed()}`);
+        // A failed suite is a failed session: its screenshot and logs are saved on the way out.
+        if (code !== 0) throw new Error(`the suite failed (code ${code})`);
+      },
+    );
+    return 0;
   } catch (err) {
-    if (interruptedBy) return 130;
+    if (err instanceof WorkbenchInterrupted) return 130;
     console.error(`[harness] ${err instanceof Error ? err.message : String(err)}`);
-    await saveFailureArtifacts(options, page, serverOutput, automationLogs);
     return 1;
-  } finally {
-    await cleanup();
-    for (const signal of SIGNALS) process.removeListener(signal, onSignal);
   }
 }
 

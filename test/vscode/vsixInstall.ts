@@ -10,19 +10,18 @@
  *
  * Build first (npm run build). --vsix installs that file instead of packaging one.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Browser, Page } from 'playwright-core';
-import { assertCodeServerInstalled, defaultCodeServerDir, findFreePort, startCodeServer, type RunningCodeServer } from './harness/codeServer';
-import { createTestProfile, type TestProfile } from './harness/testProfile';
+import type { Page } from 'playwright-core';
+import { assertCodeServerInstalled, defaultCodeServerDir } from './harness/codeServer';
 import { extensionFolderName, installVsix, packageVsix } from './harness/vsix';
-import { completedRun, launchChromium, openWorkbench, quickOpen, runFromPalette, until, workbenchUrl } from './harness/workbench';
+import { completedRun, quickOpen, runFromPalette, until } from './harness/workbench';
+import { withWorkbench, WorkbenchInterrupted } from './harness/withWorkbench';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 const EXPERIMENT = 'scientific-tiny';
-const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /** The Scientific example's real embeddings, read in place, with a model small enough for seconds of training. */
 function experimentYaml(): string {
@@ -77,110 +76,62 @@ async function main(): Promise<number> {
   const out = path.resolve(values.out ?? path.join(repoRoot, 'test-output'));
   const timeoutMs = Number(values.timeout) * 1000;
   if (!(timeoutMs > 0)) throw new Error(`--timeout must be a positive number of seconds, got ${values.timeout}`);
-  mkdirSync(out, { recursive: true });
-  for (const stale of ['vsix-train.png', 'vsix-failure.png', 'vsix-code-server.log', 'vsix-failure-logs']) rmSync(path.join(out, stale), { recursive: true, force: true });
+  rmSync(path.join(out, 'vsix-train.png'), { force: true });
   const codeServerDir = defaultCodeServerDir();
   assertCodeServerInstalled(codeServerDir);
   if (values.vsix === undefined && !existsSync(path.join(repoRoot, 'dist', 'extension.js'))) throw new Error('build first: npm run build');
 
   const started = Date.now();
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
-  const serverOutput: string[] = [];
-  let scratch: string | undefined;
-  let profile: TestProfile | undefined;
-  let server: RunningCodeServer | undefined;
-  let browser: Browser | undefined;
-  let page: Page | undefined;
-
-  // Idempotent: a signal or the timeout may run it while the flow is still starting
-  // things; the flow's guard() then stops what it started late.
-  let stopped = false;
-  const cleanup = async () => {
-    stopped = true;
-    const [b, srv, prof, dir] = [browser, server, profile, scratch];
-    [browser, server, profile, scratch] = [undefined, undefined, undefined, undefined];
-    await b?.close().catch(() => undefined);
-    await srv?.stop();
-    prof?.dispose();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  };
-  const onSignal = (signal: NodeJS.Signals) => {
-    console.error(`[vsix] ${signal}: stopping`);
-    void cleanup().then(() => process.exit(130));
-  };
-  for (const signal of SIGNALS) process.once(signal, onSignal);
-
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`did not finish within ${timeoutMs / 1000} s`)), timeoutMs);
-  });
-
-  const guard = async () => {
-    if (!stopped) return;
-    await cleanup();
-    throw new Error('stopped');
-  };
-  const flow = async (): Promise<void> => {
-    scratch = mkdtempSync(path.join(os.tmpdir(), 'semid-vsix-'));
-    const vsix = values.vsix !== undefined ? path.resolve(values.vsix) : path.join(scratch, 'semid.vsix');
-    if (values.vsix === undefined) {
-      packageVsix(repoRoot, vsix);
-      console.log(`[vsix] packaged ${vsix} after ${elapsed()}`);
-    }
-
-    const fixture = path.join(scratch, 'workspace');
-    mkdirSync(fixture);
-    writeFileSync(path.join(fixture, `${EXPERIMENT}.rqvae.yaml`), experimentYaml());
-    profile = createTestProfile({ workspaceFixture: fixture, trust: false });
-    const installed = installVsix(
-      { codeServerDir, vsix, extensionsDir: profile.extensionsDir, userDataDir: profile.userDataDir },
-      extensionFolderName(repoRoot),
-    );
-    console.log(`[vsix] installed ${installed} after ${elapsed()}`);
-
-    server = await startCodeServer({
-      codeServerDir,
-      port: await findFreePort(),
-      userDataDir: profile.userDataDir,
-      extensionsDir: profile.extensionsDir,
-      workspaceDir: profile.workspaceDir,
-      env: {},
-      onOutput: (line) => serverOutput.push(line),
-      startTimeoutMs: 60_000,
-    });
-    await guard();
-    browser = await launchChromium();
-    await guard();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await openWorkbench(page, workbenchUrl(server.origin, profile.workspaceDir));
-    console.log(`[vsix] extension active after ${elapsed()}`);
-    await quickOpen(page, `${EXPERIMENT}.rqvae.yaml`);
-
-    await runFromPalette(page, 'Semantic IDs: Train RQVAE');
-    const runDir = await trainedRun(page, path.join(profile.workspaceDir, 'runs', EXPERIMENT), 180_000);
-    console.log(`[vsix] trained: ${runDir} after ${elapsed()}`);
-    await page.locator('.notifications-toasts', { hasText: 'training completed' }).waitFor({ timeout: 30_000 });
-    await page.waitForTimeout(1000); // the toast fades in
-    await page.screenshot({ path: path.join(out, 'vsix-train.png') });
-  };
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'semid-vsix-'));
+  const vsix = values.vsix !== undefined ? path.resolve(values.vsix) : path.join(scratch, 'semid.vsix');
+  const fixture = path.join(scratch, 'workspace');
+  mkdirSync(fixture);
+  writeFileSync(path.join(fixture, `${EXPERIMENT}.rqvae.yaml`), experimentYaml());
 
   try {
-    await Promise.race([flow(), timedOut]);
+    await withWorkbench(
+      {
+        name: 'vsix',
+        workspaceFixture: fixture,
+        // Packaging and installing count against --timeout, as a user waits for them too.
+        prepare: (profile) => {
+          if (values.vsix === undefined) {
+            packageVsix(repoRoot, vsix);
+            console.log(`[vsix] packaged ${vsix} after ${elapsed()}`);
+          }
+          const installed = installVsix(
+            { codeServerDir, vsix, extensionsDir: profile.extensionsDir, userDataDir: profile.userDataDir },
+            extensionFolderName(repoRoot),
+          );
+          console.log(`[vsix] installed ${installed} after ${elapsed()}`);
+        },
+        open: 'active',
+        timeoutMs,
+        codeServerDir,
+        artifactsDir: out,
+      },
+      async (page, { workspaceDir }) => {
+        console.log(`[vsix] extension active after ${elapsed()}`);
+        await quickOpen(page, `${EXPERIMENT}.rqvae.yaml`);
+
+        await runFromPalette(page, 'Semantic IDs: Train RQVAE');
+        const runDir = await trainedRun(page, path.join(workspaceDir, 'runs', EXPERIMENT), 180_000);
+        console.log(`[vsix] trained: ${runDir} after ${elapsed()}`);
+        await page.locator('.notifications-toasts', { hasText: 'training completed' }).waitFor({ timeout: 30_000 });
+        await page.waitForTimeout(1000); // the toast fades in
+        await page.screenshot({ path: path.join(out, 'vsix-train.png') });
+      },
+    );
     console.log(`[vsix] passed in ${elapsed()}; screenshot ${path.join(out, 'vsix-train.png')}`);
     return 0;
   } catch (err) {
+    if (err instanceof WorkbenchInterrupted) return 130;
     console.error(`[vsix] FAILED after ${elapsed()}: ${err instanceof Error ? err.message : String(err)}`);
-    await page?.screenshot({ path: path.join(out, 'vsix-failure.png'), timeout: 10_000 }).catch(() => undefined);
-    writeFileSync(path.join(out, 'vsix-code-server.log'), serverOutput.join('\n'));
-    // The extension host's logs (the Semantic IDs channel among them) go before the profile does.
-    const logs = profile && path.join(profile.userDataDir, 'logs');
-    if (logs && existsSync(logs)) cpSync(logs, path.join(out, 'vsix-failure-logs'), { recursive: true });
     console.error(`[vsix] screenshot and logs in ${out}`);
     return 1;
   } finally {
-    clearTimeout(timer);
-    await cleanup();
-    for (const signal of SIGNALS) process.removeListener(signal, onSignal);
+    rmSync(scratch, { recursive: true, force: true });
   }
 }
 

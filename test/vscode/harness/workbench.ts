@@ -10,8 +10,10 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-
 
 /** Debian's Chromium unless SEMID_CHROMIUM names another. */
 export function launchChromium(): Promise<Browser> {
+  const executablePath = process.env.SEMID_CHROMIUM ?? '/usr/bin/chromium';
+  if (!existsSync(executablePath)) throw new Error(`no Chromium at ${executablePath} (set SEMID_CHROMIUM)`);
   return chromium.launch({
-    executablePath: process.env.SEMID_CHROMIUM ?? '/usr/bin/chromium',
+    executablePath,
     args: CHROMIUM_ARGS,
     headless: true,
     // Playwright's own handlers would exit the process before code-server is stopped.
@@ -21,13 +23,24 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
+/** What the workbench is told to load besides the folder; absolute paths on the server. */
+export interface WorkbenchPayload {
+  /** The extension loaded as in an Extension Development Host. */
+  extensionDevelopmentPath?: string;
+  /** The test entry (`run(): Promise<void>`) run in the extension host; goes with extensionDevelopmentPath. */
+  extensionTestsPath?: string;
+}
+
 /**
  * The workbench for `folder`. With no `extensionDevelopmentPath` the session is a plain
- * user's: only the extensions installed in the server's extensions dir load.
+ * user's: only the extensions installed in the server's extensions dir load. The paths
+ * go as vscode-remote URIs, so the server's extension host runs them.
  */
-export function workbenchUrl(origin: string, folder: string, extensionDevelopmentPath?: string): string {
+export function workbenchUrl(origin: string, folder: string, load: WorkbenchPayload = {}): string {
+  const remote = (p: string) => `vscode-remote://${origin}${p}`;
   const payload: [string, string][] = [];
-  if (extensionDevelopmentPath !== undefined) payload.push(['extensionDevelopmentPath', `vscode-remote://${origin}${extensionDevelopmentPath}`]);
+  if (load.extensionDevelopmentPath !== undefined) payload.push(['extensionDevelopmentPath', remote(load.extensionDevelopmentPath)]);
+  if (load.extensionTestsPath !== undefined) payload.push(['extensionTestsPath', remote(load.extensionTestsPath)]);
   payload.push(['skipWelcome', 'true']);
   return `http://${origin}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
