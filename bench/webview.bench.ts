@@ -33,7 +33,7 @@ import { buildInspectIndex } from '../src/engine/diagnostics/inspect';
 import type { DashboardAppend, DashboardState, EngineEvent, LossesEvent, RunCurves } from '../src/protocol';
 import { CHART_GROUPS, metricOf, seriesPoints } from '../src/protocol';
 import { RunHistory } from '../src/extension/dashboard/runHistory';
-import { ensureBundles, launch, openWebview, repoRoot } from '../test/support/webviewHarness';
+import { ensureBundles, launch, openWebview, repoRoot, type WebviewPage } from '../test/support/webviewHarness';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -164,6 +164,45 @@ function reportAppend(what: string, t: AppendTimes, liveCharts: number): void {
   }
 }
 
+/** The dashboard bundle in `dist` (frames timed) showing `state`, once its `chart` is drawn. */
+async function openDashboard(browser: import('playwright-core').Browser, state: DashboardState, chart: string, dist = CURRENT): Promise<WebviewPage> {
+  const web = await openWebview(
+    browser,
+    'dashboard',
+    'dark',
+    async (m, send) => {
+      if ((m as { kind: string }).kind === 'ready') await send({ kind: 'state', state });
+    },
+    undefined,
+    false,
+    TIME_FRAMES,
+    dist,
+  );
+  await web.page.locator(`[data-chart="${chart}"] canvas`).first().waitFor();
+  await web.page.evaluate(KEEP_NAMES);
+  return web;
+}
+
+/**
+ * `measure` on a fresh dashboard page per bundle of `variants` (with a baseline, it and
+ * the current ones alternate, so both are measured under the same load), each after the
+ * load average is printed.
+ */
+async function forEachVariant(
+  browser: import('playwright-core').Browser,
+  state: DashboardState,
+  chart: string,
+  measure: (page: import('playwright-core').Page, label: string) => Promise<void>,
+): Promise<void> {
+  for (const v of variants) {
+    const web = await openDashboard(browser, state, chart, v.dist);
+    await web.page.waitForTimeout(300);
+    console.log(`[${v.label}] load average ${load()}`);
+    await measure(web.page, v.label);
+    await web.close();
+  }
+}
+
 /** `npm run bench:webview -- zoom live` runs only those parts (heatmap, zoom, append, live, explorer). */
 const args = process.argv.slice(2);
 const baselineAt = args.indexOf('--baseline');
@@ -200,19 +239,7 @@ async function main(): Promise<void> {
       notes: [],
     };
     state.run = { dir: '/bench', summary: null, progress: null, losses: null, diagnostics: null, backend: 'bench', live: true };
-    const web = await openWebview(
-      browser,
-      'dashboard',
-      'dark',
-      async (m, send) => {
-        if ((m as { kind: string }).kind === 'ready') await send({ kind: 'state', state });
-      },
-      undefined,
-      false,
-      TIME_FRAMES,
-    );
-    await web.page.locator('[data-chart="codebook"] canvas').first().waitFor();
-    await web.page.evaluate(KEEP_NAMES);
+    const web = await openDashboard(browser, state, 'codebook');
     await web.page.locator('vscode-tab-header', { hasText: 'Codebooks' }).click();
     await web.page.locator('canvas[data-heatmap="levels"]').waitFor({ state: 'visible' });
     // Heatmap: a click on a level button redraws both heatmaps synchronously (level x code, 4 x 4096, and the empty over-time view).
@@ -304,27 +331,10 @@ async function main(): Promise<void> {
     // Live append on this stress chart (no host would send it: its snapshots are downsampled):
     // one message per logged step with a point for each of the 4 series; a fresh page per bundle.
     if (want('append')) {
-      for (const v of variants) {
-        const page = await openWebview(
-          browser,
-          'dashboard',
-          'dark',
-          async (m, send) => {
-            if ((m as { kind: string }).kind === 'ready') await send({ kind: 'state', state });
-          },
-          undefined,
-          false,
-          TIME_FRAMES,
-          v.dist,
-        );
-        await page.page.locator('[data-chart="codebook"] canvas').first().waitFor();
-        await page.page.evaluate(KEEP_NAMES);
-        await page.page.waitForTimeout(300);
-        console.log(`[${v.label}] load average ${load()}`);
-        const stress = await appendBench(page.page, [1, 4], (step) => ({ dir: '/bench', points: Object.fromEntries([0, 1, 2, 3].map((l) => [`codebook/${l}`, { x: [step], y: [l + 1] }])) }), 100_000);
-        reportAppend(`[${v.label}] 4 x 100k raw points in one chart`, stress, 1);
-        await page.close();
-      }
+      await forEachVariant(browser, state, 'codebook', async (page, label) => {
+        const stress = await appendBench(page, [1, 4], (step) => ({ dir: '/bench', points: Object.fromEntries([0, 1, 2, 3].map((l) => [`codebook/${l}`, { x: [step], y: [l + 1] }])) }), 100_000);
+        reportAppend(`[${label}] 4 x 100k raw points in one chart`, stress, 1);
+      });
     }
   } finally {
     await browser.close();
@@ -362,35 +372,18 @@ async function main(): Promise<void> {
       comparison: null,
       notes: [],
     };
+    const points = (step: number): DashboardAppend => {
+      const p: DashboardAppend['points'] = {};
+      for (const [name, v] of seriesPoints(lossAt(step))) p[name] = { x: [step], y: [v] };
+      return { dir: '/live', points: p };
+    };
     const browser2 = await launch();
     try {
-      for (const v of variants) {
-      const web2 = await openWebview(
-        browser2,
-        'dashboard',
-        'dark',
-        async (m, send) => {
-          if ((m as { kind: string }).kind === 'ready') await send({ kind: 'state', state: liveState });
-        },
-        undefined,
-        false,
-        TIME_FRAMES,
-        v.dist,
-      );
-      await web2.page.locator('[data-chart="loss"] canvas').first().waitFor();
-      await web2.page.evaluate(KEEP_NAMES);
-      await web2.page.waitForTimeout(300);
-      const points = (step: number): DashboardAppend => {
-        const p: DashboardAppend['points'] = {};
-        for (const [name, v] of seriesPoints(lossAt(step))) p[name] = { x: [step], y: [v] };
-        return { dir: '/live', points: p };
-      };
-      console.log(`[${v.label}] load average ${load()}`);
-      console.log(`  the bench's frame loop alone (no messages, 1 s quiet either side): ${(await loopFloor(web2.page)).toFixed(2)} ms main-thread CPU a frame`);
-      const live = await appendBench(web2.page, [1, 4], points, 200_000);
-      reportAppend(`[${v.label}] host snapshot (${Object.keys(series).length} series, ${snapshotPoints} points)`, live, liveCharts);
-      await web2.close();
-      }
+      await forEachVariant(browser2, liveState, 'loss', async (page, label) => {
+        console.log(`  the bench's frame loop alone (no messages, 1 s quiet either side): ${(await loopFloor(page)).toFixed(2)} ms main-thread CPU a frame`);
+        const live = await appendBench(page, [1, 4], points, 200_000);
+        reportAppend(`[${label}] host snapshot (${Object.keys(series).length} series, ${snapshotPoints} points)`, live, liveCharts);
+      });
     } finally {
       await browser2.close();
     }
