@@ -40,6 +40,7 @@ export interface WorkbenchOptions {
   onServerOutput?: (line: string) => void;
   /** The whole session, set-up included; over it, the session fails with "did not finish within". */
   timeoutMs?: number;
+  /** The code-server install; by default the setup script's (defaultCodeServerDir). */
   codeServerDir?: string;
   /** Where the default failure artifacts go (stale ones of this name are removed first); made if missing. */
   artifactsDir: string;
