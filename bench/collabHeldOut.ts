@@ -14,9 +14,13 @@
  *   norms and the cosine between them.
  *
  *   nice -n 10 npx tsx bench/collabHeldOut.ts <experiment.yaml> --steps 300 --every 25 \
- *     [--pool 4096] [--fuse] [--json FILE] --variant plain collab.weight=0 --variant lat ...
+ *     [--seed S] [--set key=value] [--pool 4096] [--fuse] [--json FILE] --variant plain collab.weight=0 --variant lat ...
  *
- * Prints one JSON line per look and one summary line per variant (recon, usage, coherence).
+ * `--seed S` sets `train.seed` for the features, the split, the fused input and every
+ * variant, so each seed is an independent run end to end; `--set` overrides any other key
+ * for all of them (e.g. engine.threads=1). Prints one JSON line per look
+ * and one summary line per variant (recon, usage, collisions, coherence at every depth,
+ * the last look's step means, the load average).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -85,6 +89,8 @@ async function main(): Promise<void> {
   let heldOutCount = 2048;
   let json: string | null = null;
   let fuse = false;
+  // --seed S / --set key=value: overrides for the base experiment and every variant.
+  const baseSets: string[] = [];
   const variants: Variant[] = [];
   while (args.length) {
     const a = args.shift() as string;
@@ -94,11 +100,13 @@ async function main(): Promise<void> {
     else if (a === '--held-out') heldOutCount = Number(args.shift());
     else if (a === '--json') json = args.shift() ?? null;
     else if (a === '--fuse') fuse = true;
+    else if (a === '--seed') baseSets.push(`train.seed=${Number(args.shift())}`);
+    else if (a === '--set') baseSets.push(args.shift() as string);
     else if (a === '--variant') variants.push({ name: args.shift() as string, sets: [] });
     else if (variants.length) variants[variants.length - 1].sets.push(a);
     else throw new Error(`unexpected argument ${a}`);
   }
-  const base = await loadExperiment(file, []);
+  const base = await loadExperiment(file, baseSets);
   const runtime = await initBackend(base.engine.backend, base.engine.threads);
   const tf = runtime.tf;
   const dataset = await loadDataset(base.data);
@@ -131,8 +139,10 @@ async function main(): Promise<void> {
   const epochs = Math.ceil(steps / Math.ceil(features.rows / batch));
   const results: Record<string, unknown>[] = [];
   for (const v of variants) {
-    const config = await loadExperiment(file, [`train.epochs=${epochs}`, ...v.sets, `collab.pairs.file=${pairsFile}`]);
+    const config = await loadExperiment(file, [...baseSets, `train.epochs=${epochs}`, ...v.sets, `collab.pairs.file=${pairsFile}`]);
     const P = config.collab.pairs_per_step;
+    // The last step is always looked at, so the summary's step means end where the run does.
+    const lastStep = config.train.epochs * Math.ceil(features.rows / Math.min(config.train.batch_size, features.rows));
     const t = config.collab.temperature;
     const centred = config.collab.similarity === 'centred';
     const blocks = (set: MinedPairs) => {
@@ -194,6 +204,7 @@ async function main(): Promise<void> {
         held_q: score(model, heldBlocks, 'quantized'),
         grad_z: gradientSplit(model),
         seconds: Math.round((Date.now() - t0) / 1000),
+        load: os.loadavg().map((x) => +x.toFixed(1)),
       };
       looks.push(row);
       console.log(JSON.stringify(row));
@@ -218,21 +229,31 @@ async function main(): Promise<void> {
         log: () => undefined,
         stopRequested: () => false,
         inspect: (step, model) => {
-          if (step === 1 || step % every === 0) look(step, model);
+          if (step === 1 || step % every === 0 || step === lastStep) look(step, model);
         },
       },
     );
     fs.rmSync(runDir, { recursive: true, force: true });
+    const lastLook = looks[looks.length - 1] ?? {};
     const summary = {
       variant: v.name,
       sets: v.sets,
+      seed: config.train.seed,
       steps: result.steps,
+      // Means over the last `--every` steps (the step's own pair InfoNCE, accuracy, alignment).
+      last_step_loss: lastLook.step_loss ?? null,
+      last_step_acc: lastLook.step_acc ?? null,
+      last_align: lastLook.align ?? null,
+      last_train_z: lastLook.train_z ?? null,
+      last_held_z: lastLook.held_z ?? null,
       chance: { loss: +Math.log(P).toFixed(3), accuracy: 1 / P },
       final_recon: result.final?.recon_loss ?? null,
       usage: result.final?.usage ?? null,
+      perplexity: result.final?.perplexity ?? null,
       collision_rate: result.final?.collision_rate ?? null,
       coherence: result.final?.coherence ?? null,
       seconds: (Date.now() - t0) / 1000,
+      load: os.loadavg().map((x) => +x.toFixed(1)),
     };
     results.push({ ...summary, looks });
     console.log(JSON.stringify(summary));
