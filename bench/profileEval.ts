@@ -17,8 +17,7 @@ import { SasRec } from '../src/engine/eval/model/sasrec';
 import { historyBatch, trainingBatch } from '../src/engine/eval/model/sequenceBatch';
 import { Optimizer } from '../src/engine/model/optimizer';
 import { evalRandom } from '../src/engine/eval/streams';
-import { rankCases, type SequenceRanker } from '../src/engine/eval/ranker';
-import type { TF } from '../src/engine/tf/types';
+import { lossAndGradients, rankCases, type SequenceRanker } from '../src/engine/eval/ranker';
 
 const opt = (name: string, fallback: string): string => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
 
@@ -57,11 +56,9 @@ async function main(): Promise<void> {
   const drop = evalRandom(0, 'retriever/profile-dropout');
   const batches = Array.from({ length: steps + 1 }, (_, s) => trainingBatch(windows.slice(s * 128, (s + 1) * 128).map((w) => w.items), 20));
   const step = (s: number): void => {
-    const { value, grads } = tf.variableGrads(() => model.loss(batches[s], () => drop.nextUint32()) as ReturnType<TF['scalar']>, model.variables);
-    optimizer.apply(model.variables.map((v) => grads[v.name] ?? null));
-    value.dataSync();
-    value.dispose();
-    for (const g of Object.values(grads)) g.dispose();
+    const { grads } = lossAndGradients(tf, model, batches[s], () => drop.nextUint32());
+    optimizer.apply(grads);
+    for (const g of grads) g?.dispose();
   };
   step(steps);
   const report = (label: string, kernels: { name: string; kernelTimeMs: unknown; inputShapes: number[][] }[], wall: number, n: number): void => {

@@ -27,7 +27,7 @@ import type { SequenceBatch } from './sequenceBatch';
 import type { SemanticIdTrie } from '../semanticIdTrie';
 import { trieBeamSearch, type BeamResult } from './trieBeamSearch';
 import { crossEntropy } from './generativeRetriever';
-import type { RankedBatch, SequenceRanker } from '../ranker';
+import type { LossPart, RankedBatch, SequenceRanker } from '../ranker';
 
 interface DecoderBlock {
   ln1: [Variable, Variable];
@@ -40,7 +40,7 @@ interface DecoderBlock {
 
 const BLOCKED = -1e9;
 
-/** Training examples per encoder pass: more are cut into groups of similar history length (less padding). */
+/** Training examples per encoder pass (and per gradient tape): more are cut into groups of similar history length (less padding). */
 const GROUP_ROWS = 256;
 
 /** The encoder's view of a batch of histories: token slots left-padded, key-padding mask. */
@@ -205,19 +205,26 @@ export class EncoderDecoderRetriever implements SequenceRanker {
    */
   loss(batch: SequenceBatch, dropout: DropoutSeeds): Tensor {
     const tf = this.tf;
-    const examples = trainingExamples(batch);
-    // Grouped by history length so short histories are not padded to the longest.
-    const order = Array.from({ length: examples.length }, (_, i) => i).sort((a, b) => examples[a].history.length - examples[b].history.length || a - b);
-    const groups = Math.max(1, Math.ceil(examples.length / GROUP_ROWS));
     let total: Tensor | null = null;
-    for (let g = 0; g < groups; g++) {
-      const chosen = order.slice(Math.floor((g * order.length) / groups), Math.floor(((g + 1) * order.length) / groups));
-      if (chosen.length === 0) continue;
-      const part = this.exampleLoss(chosen.map((i) => examples[i]), dropout);
-      const weighted = tf.mul(part, chosen.length / examples.length);
+    for (const part of this.lossParts(batch, dropout)) {
+      const weighted = tf.mul(part.loss(), part.weight);
       total = total === null ? weighted : tf.add(total, weighted);
     }
     return total as Tensor;
+  }
+
+  /** The examples in groups of similar history length (less padding), each group's mean loss weighted by its share. */
+  lossParts(batch: SequenceBatch, dropout: DropoutSeeds): LossPart[] {
+    const examples = trainingExamples(batch);
+    const order = Array.from({ length: examples.length }, (_, i) => i).sort((a, b) => examples[a].history.length - examples[b].history.length || a - b);
+    const groups = Math.max(1, Math.ceil(examples.length / GROUP_ROWS));
+    const parts: LossPart[] = [];
+    for (let g = 0; g < groups; g++) {
+      const chosen = order.slice(Math.floor((g * order.length) / groups), Math.floor(((g + 1) * order.length) / groups));
+      if (chosen.length === 0) continue;
+      parts.push({ weight: chosen.length / examples.length, loss: () => this.exampleLoss(chosen.map((i) => examples[i]), dropout) });
+    }
+    return parts;
   }
 
   private exampleLoss(examples: { history: Int32Array; target: number }[], dropout: DropoutSeeds): Tensor {
