@@ -1,7 +1,11 @@
 #!/bin/bash
-# Decoder-only vs encoder-decoder on the Scientific example, equal epochs. Usage: measure.sh EPOCHS SEED
+# Decoder-only vs encoder-decoder on the Scientific example at equal epochs (README.md here,
+# "Decoder-only vs encoder-decoder"): residual k-means IDs once, then `semid eval` of a copy
+# of that run per architecture, no baselines, epochs = patience = EPOCHS; an interrupted
+# evaluation is resumed when run again. ARCHS="decoder" (say) runs only that one.
+#   bash studies/retrieval/architecture.sh EPOCHS SEED
 set -u
-cd /work/wt/s5-encdec
+cd "$(dirname "$0")/../.."
 E=$1; SEED=$2
 ROOT=studies/retrieval/runs/architecture
 mkdir -p $ROOT
