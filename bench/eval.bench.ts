@@ -24,7 +24,7 @@ import { SasRec } from '../src/engine/eval/model/sasrec';
 import { historyBatch, trainingBatch } from '../src/engine/eval/model/sequenceBatch';
 import { Optimizer } from '../src/engine/model/optimizer';
 import { evalRandom } from '../src/engine/eval/streams';
-import type { SequenceRanker } from '../src/engine/eval/ranker';
+import { lossAndGradients, type SequenceRanker } from '../src/engine/eval/ranker';
 import type { TF } from '../src/engine/tf/types';
 import { spawnSync } from 'node:child_process';
 import { PYTHON, ensurePythonModules } from './pythonTorch';
@@ -138,11 +138,9 @@ function stepTimer(tf: TF, model: SequenceRanker, lr: number) {
   });
   const dropoutRandom = evalRandom(0, 'retriever/bench-dropout');
   return (batch: ReturnType<typeof trainingBatch>): void => {
-    const { value, grads } = tf.variableGrads(() => model.loss(batch, () => dropoutRandom.nextUint32()) as ReturnType<TF['scalar']>, model.variables);
-    optimizer.apply(model.variables.map((v) => grads[v.name] ?? null));
-    value.dataSync();
-    value.dispose();
-    for (const g of Object.values(grads)) g.dispose();
+    const { grads } = lossAndGradients(tf, model, batch, () => dropoutRandom.nextUint32());
+    optimizer.apply(grads);
+    for (const g of grads) g?.dispose();
   };
 }
 

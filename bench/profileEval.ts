@@ -2,7 +2,8 @@
  * Where the retriever's training step and decoding go: kernels summed by name, slowest
  * first, on Beauty's real sequences (default eval.retrieval shape) with random 3+1-token
  * IDs (the cost does not depend on which IDs).
- *   node --import tsx bench/profileEval.ts [--steps=3] [--model=retriever|sasrec]
+ *   node --import tsx bench/profileEval.ts [--steps=3] [--model=retriever|encoder-decoder|sasrec] [--no-profile]
+ * (`retriever` is the decoder-only one; `encoder-decoder` the TIGER-style one, `layers` each side.)
  */
 import * as path from 'node:path';
 import * as fs from 'node:fs';
@@ -10,12 +11,13 @@ import { initBackend } from '../src/engine/tf/backend';
 import { evaluationSplit, trainingWindows } from '../src/engine/eval/split';
 import { SemanticIdTrie } from '../src/engine/eval/semanticIdTrie';
 import { GenerativeRetriever } from '../src/engine/eval/model/generativeRetriever';
+import { EncoderDecoderRetriever } from '../src/engine/eval/model/encoderDecoderRetriever';
+import * as os from 'node:os';
 import { SasRec } from '../src/engine/eval/model/sasrec';
 import { historyBatch, trainingBatch } from '../src/engine/eval/model/sequenceBatch';
 import { Optimizer } from '../src/engine/model/optimizer';
 import { evalRandom } from '../src/engine/eval/streams';
-import { rankCases, type SequenceRanker } from '../src/engine/eval/ranker';
-import type { TF } from '../src/engine/tf/types';
+import { lossAndGradients, rankCases, type SequenceRanker } from '../src/engine/eval/ranker';
 
 const opt = (name: string, fallback: string): string => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
 
@@ -45,16 +47,18 @@ async function main(): Promise<void> {
   const shape = { layers: 2, heads: 2, dModel: 128, ff: 256, dropout: 0.1, maxHistory: 20 };
   const model: SequenceRanker = which === 'sasrec'
     ? new SasRec(tf, shape, items, evalRandom(0, 'retriever/profile'))
-    : new GenerativeRetriever(tf, shape, new SemanticIdTrie(sids, 4), sids, evalRandom(0, 'retriever/profile'), 20);
+    : which === 'encoder-decoder'
+      ? new EncoderDecoderRetriever(tf, shape, new SemanticIdTrie(sids, 4), sids, evalRandom(0, 'retriever/profile'), 20)
+      : new GenerativeRetriever(tf, shape, new SemanticIdTrie(sids, 4), sids, evalRandom(0, 'retriever/profile'), 20);
+  const load = (): string => `load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`;
+  console.log(`${which}: ${model.variables.reduce((n, v) => n + v.size, 0)} parameters; ${load()}`);
   const optimizer = new Optimizer(tf, model.variables, { name: 'adam', lr: 1e-3, weightDecay: 0 });
   const drop = evalRandom(0, 'retriever/profile-dropout');
   const batches = Array.from({ length: steps + 1 }, (_, s) => trainingBatch(windows.slice(s * 128, (s + 1) * 128).map((w) => w.items), 20));
   const step = (s: number): void => {
-    const { value, grads } = tf.variableGrads(() => model.loss(batches[s], () => drop.nextUint32()) as ReturnType<TF['scalar']>, model.variables);
-    optimizer.apply(model.variables.map((v) => grads[v.name] ?? null));
-    value.dataSync();
-    value.dispose();
-    for (const g of Object.values(grads)) g.dispose();
+    const { grads } = lossAndGradients(tf, model, batches[s], () => drop.nextUint32());
+    optimizer.apply(grads);
+    for (const g of grads) g?.dispose();
   };
   step(steps);
   const report = (label: string, kernels: { name: string; kernelTimeMs: unknown; inputShapes: number[][] }[], wall: number, n: number): void => {
@@ -84,16 +88,17 @@ async function main(): Promise<void> {
   let c0 = process.cpuUsage();
   for (let s = 0; s < steps; s++) step(s);
   let c = process.cpuUsage(c0);
-  console.log(`training step, random windows (padded to ~20): ${((c.user + c.system) / 1000 / steps).toFixed(0)} ms CPU`);
+  console.log(`training step, random windows (padded to ~20): ${((c.user + c.system) / 1000 / steps).toFixed(0)} ms CPU; ${load()}`);
   c0 = process.cpuUsage();
   for (let s = 0; s < steps; s++) step(steps + 1 + s);
   c = process.cpuUsage(c0);
-  console.log(`training step, length-bucketed windows (as training draws them): ${((c.user + c.system) / 1000 / steps).toFixed(0)} ms CPU`);
+  console.log(`training step, length-bucketed windows (as training draws them): ${((c.user + c.system) / 1000 / steps).toFixed(0)} ms CPU; ${load()}`);
   const all = split.test.map((t) => t.history);
   c0 = process.cpuUsage();
   await rankCases(model, split.test.slice(0, 1024), 20, 128);
   c = process.cpuUsage(c0);
-  console.log(`ranking 1,024 test users (rankCases): ${((c.user + c.system) / 1000).toFixed(0)} ms CPU; all ${all.length} ~${((c.user + c.system) / 1e6 * all.length / 1024).toFixed(0)} s CPU`);
+  console.log(`ranking 1,024 test users (rankCases): ${((c.user + c.system) / 1000).toFixed(0)} ms CPU; all ${all.length} ~${((c.user + c.system) / 1e6 * all.length / 1024).toFixed(0)} s CPU; ${load()}`);
+  if (process.argv.includes('--no-profile')) return;
   const kernels: Parameters<typeof report>[1] = [];
   let t0 = performance.now();
   for (let s = 0; s < steps; s++) kernels.push(...(await tf.profile(() => step(s))).kernels);

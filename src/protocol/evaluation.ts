@@ -45,7 +45,8 @@ export interface EvalReport extends SplitMetrics {
   beams: number;
   backend: string;
   seconds: number;
-  retriever: TrainedModelInfo;
+  /** `architecture`: eval.retrieval.architecture (absent in reports written before the key existed: `decoder`). */
+  retriever: TrainedModelInfo & { architecture?: 'decoder' | 'encoder-decoder' };
   baselines: { popularity?: SplitMetrics; sasrec?: SplitMetrics & { model: TrainedModelInfo } };
   finished_at: string;
 }

@@ -39,13 +39,19 @@ test('an experiment with an eval block evaluates after training; semid eval redo
   assert.ok(types.indexOf('eval_progress') > types.indexOf('run_finished'));
   assert.equal(types.filter((t) => t === 'eval_result').length, 1);
 
-  // Evaluate again into a copy with another seed, then compare the two.
+  assert.equal(report.retriever.architecture, 'decoder');
+
+  // Evaluate again into a copy with another seed and the encoder-decoder retriever, then compare the two.
   const copy = path.join(out, 'copy');
   fs.cpSync(runDir, copy, { recursive: true });
-  const again = await runCli(['eval', copy, ...TINY_EVAL, '--set', 'eval.retrieval.seed=1']);
+  const again = await runCli(['eval', copy, ...TINY_EVAL, '--set', 'eval.retrieval.seed=1', '--set', 'eval.retrieval.architecture=encoder-decoder']);
   assert.equal(again.code, 0, again.stderr);
   assert.equal(again.stdout.trim(), path.join(copy, 'eval.json'));
   assert.match(again.stderr, /retriever +test/);
+  assert.match(again.stderr, /retriever \(encoder-decoder\): best epoch/);
+  const encoderDecoder = JSON.parse(fs.readFileSync(path.join(copy, 'eval.json'), 'utf8')) as EvalReport;
+  assert.equal(encoderDecoder.retriever.architecture, 'encoder-decoder');
+  assert.equal(encoderDecoder.invalid_rate, 0);
   const compared = await runCli(['compare', runDir, copy, '--json', '--samples', '200']);
   assert.equal(compared.code, 0, compared.stderr);
   const comparison = JSON.parse(compared.stdout) as { users: number; metrics: { metric: string; a: number; b: number; low: number; high: number; p: number }[] };

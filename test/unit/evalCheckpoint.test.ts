@@ -127,4 +127,23 @@ describe('eval checkpoint', () => {
     assert.equal(stateFile(runDir).models.retriever, undefined);
     assert.equal(new EvalCheckpoint(tf, runDir, config, 'yes', 'wasm').resumed, true);
   });
+
+  it('refuses a resume with the other retriever architecture; a checkpoint from before the key resumes as decoder', () => {
+    const { runDir, config } = run('architecture');
+    const w = tf.variable(tf.tensor1d([1, 2, 3]), false);
+    new EvalCheckpoint(tf, runDir, config, 'no', 'wasm').fitStore('retriever').save(position(), [{ name: 'w', tensor: w }]);
+    w.dispose();
+    const encoderDecoder: ExperimentConfig = { ...config, eval: { ...config.eval, retrieval: { ...config.eval.retrieval, architecture: 'encoder-decoder' } } };
+    assert.throws(() => new EvalCheckpoint(tf, runDir, encoderDecoder, 'yes', 'wasm'), /eval\.retrieval\.architecture: "decoder" then, "encoder-decoder" now/);
+    assert.ok(stateFile(runDir).models.retriever?.tensors, 'a refused resume keeps the checkpoint');
+    assert.equal(new EvalCheckpoint(tf, runDir, config, 'yes', 'wasm').resumed, true);
+
+    // state.json as written before eval.retrieval.architecture existed.
+    const file = path.join(runDir, 'eval_checkpoint', 'state.json');
+    const state = JSON.parse(fs.readFileSync(file, 'utf8')) as { eval: { retrieval: Record<string, unknown> } };
+    delete state.eval.retrieval.architecture;
+    fs.writeFileSync(file, JSON.stringify(state));
+    assert.equal(new EvalCheckpoint(tf, runDir, config, 'yes', 'wasm').resumed, true);
+    assert.throws(() => new EvalCheckpoint(tf, runDir, encoderDecoder, 'yes', 'wasm'), /architecture: "decoder" then/);
+  });
 });

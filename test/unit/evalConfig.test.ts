@@ -28,6 +28,17 @@ describe('eval block in the experiment file', () => {
     assert.equal(parseExperiment(`${BASE}eval: { enabled: false }\n`, file).config?.eval.enabled, false);
   });
 
+  it('selects the retriever architecture: decoder by default, encoder-decoder on request, anything else refused', () => {
+    assert.equal(parseExperiment(`${BASE}eval: {}\n`, file).config?.eval.retrieval.architecture, 'decoder');
+    const encoderDecoder = parseExperiment(`${BASE}eval:\n  retrieval: { architecture: encoder-decoder }\n`, file).config;
+    assert.equal(encoderDecoder?.eval.retrieval.architecture, 'encoder-decoder');
+    assert.ok(encoderDecoder);
+    assert.equal(parseExperiment(serializeConfig(encoderDecoder), file).config?.eval.retrieval.architecture, 'encoder-decoder');
+    const bad = parseExperiment(`${BASE}eval:\n  retrieval: { architecture: transformer }\n`, file);
+    assert.equal(bad.config, null);
+    assert.match(bad.problems.map((p) => p.message).join('\n'), /eval\.retrieval\.architecture.*decoder.*encoder-decoder/);
+  });
+
   it('round-trips through the resolved config.yaml', () => {
     const config = parseExperiment(`${BASE}eval: { baselines: [popularity] }\n`, file).config;
     assert.ok(config);

@@ -11,7 +11,11 @@ export type OptimizerName = 'adam' | 'adamw' | 'adagrad';
 export type EvalBaseline = 'popularity' | 'sasrec';
 
 /** `eval.retrieval`: the generative retriever and SASRec (the same size). */
+/** `eval.retrieval.architecture` (keys.ts says what each means). */
+export type RetrievalArchitecture = 'decoder' | 'encoder-decoder';
+
 export interface RetrievalOptions {
+  architecture: RetrievalArchitecture;
   layers: number;
   heads: number;
   d_model: number;
@@ -137,7 +141,7 @@ export function defaultConfig(): Omit<ExperimentConfig, 'name'> {
       enabled: false,
       baselines: ['popularity', 'sasrec'],
       retrieval: {
-        layers: 2, heads: 2, d_model: 128, ff: 256, dropout: 0.1, lr: 0.001, batch_size: 128, epochs: 30,
+        architecture: 'decoder', layers: 2, heads: 2, d_model: 128, ff: 256, dropout: 0.1, lr: 0.001, batch_size: 128, epochs: 30,
         patience: 3, minutes: 20, beams: 20, max_history: 20, valid_users: 2000, seed: 0,
       },
     },

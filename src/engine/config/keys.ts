@@ -347,8 +347,12 @@ export const KEYS: readonly KeySpec[] = [
     description: 'Baselines scored by the same evaluator on the same split: `popularity` (most popular) and `sasrec` (full-softmax cross-entropy, the retriever\'s size).',
   },
   {
+    path: 'eval.retrieval.architecture', kind: 'enum', default: 'decoder', values: ['decoder', 'encoder-decoder'],
+    description: 'The generative retriever: `decoder` (one vector per history item, a causal transformer, the next ID token by token from its last output; trains on every position of a window in one pass) or `encoder-decoder` (TIGER: the history as L+1 tokens per item through a bidirectional encoder, a decoder with cross-attention generates the next ID). On the Scientific example at equal epochs the encoder-decoder was clearly better and cost 16x the CPU (studies/retrieval/README.md).',
+  },
+  {
     path: 'eval.retrieval.layers', kind: 'int', default: 2, min: 1, max: 24,
-    description: 'Transformer blocks over the history (TIGER: 4 encoder + 4 decoder layers).',
+    description: 'Transformer blocks over the history; with `architecture: encoder-decoder`, that many encoder and that many decoder blocks (TIGER: 4 encoder + 4 decoder layers).',
   },
   {
     path: 'eval.retrieval.heads', kind: 'int', default: 2, min: 1, max: 64,

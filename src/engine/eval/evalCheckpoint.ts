@@ -223,5 +223,8 @@ function readCheckpoint(file: string): CheckpointFile | null {
   if (data?.format !== FORMAT || typeof data.eval !== 'object' || typeof data.models !== 'object') {
     throw new EvalInputError(`${file}: not an evaluation checkpoint (format ${JSON.stringify(data?.format)}); delete ${path.dirname(file)} and run semid eval without --resume`);
   }
+  // Written before eval.retrieval.architecture existed: the only retriever then was the decoder-only one.
+  const retrieval = data.eval.retrieval;
+  if (typeof retrieval === 'object' && retrieval !== null && !('architecture' in retrieval)) (retrieval as Record<string, unknown>).architecture = 'decoder';
   return data;
 }

@@ -24,6 +24,7 @@ import { summarizeRanks, METRIC_NAMES } from './metrics';
 import { popularityRanks } from './popularity';
 import { SemanticIdTrie } from './semanticIdTrie';
 import { GenerativeRetriever } from './model/generativeRetriever';
+import { EncoderDecoderRetriever } from './model/encoderDecoderRetriever';
 import { SasRec } from './model/sasrec';
 import { fitRanker, RANK_BATCH, type FitResult } from './fit';
 import { rankCases, type SequenceRanker } from './ranker';
@@ -129,8 +130,10 @@ export async function evaluateRun(runDir: string, config: ExperimentConfig, runt
 
   const retrieverDone = await fitAndRank(
     'retriever',
-    () => new GenerativeRetriever(tf, shape, trie, sids, evalRandom(options.seed, 'retriever/init'), options.beams),
-    (parameters) => `${parameters} parameters, ${windows.length} training windows, ${validSample.length} validation users pick the best epoch`,
+    () => options.architecture === 'encoder-decoder'
+      ? new EncoderDecoderRetriever(tf, shape, trie, sids, evalRandom(options.seed, 'retriever/init'), options.beams)
+      : new GenerativeRetriever(tf, shape, trie, sids, evalRandom(options.seed, 'retriever/init'), options.beams),
+    (parameters) => `${parameters} parameters (${options.architecture}), ${windows.length} training windows, ${validSample.length} validation users pick the best epoch`,
   );
   ranks.models.retriever = { valid: retrieverDone.valid, test: retrieverDone.test };
   const { invalid, generated } = retrieverDone;
@@ -164,7 +167,7 @@ export async function evaluateRun(runDir: string, config: ExperimentConfig, runt
     beams: options.beams,
     backend: runtime.backend,
     seconds: round((Date.now() - t0) / 1000, 1),
-    retriever: modelInfo(retrieverDone.fit, retrieverDone.parameters),
+    retriever: { ...modelInfo(retrieverDone.fit, retrieverDone.parameters), architecture: options.architecture },
     baselines,
     finished_at: now(),
   };

@@ -5,11 +5,11 @@
  * without improvement), and a wall-clock cap of `minutes`. A stop request ends
  * training after the current step and saves where it stands (with a FitStore).
  */
-import type { TF, Tensor, Variable } from '../tf/types';
+import type { TF, Variable } from '../tf/types';
 import { Optimizer } from '../model/optimizer';
 import type { RetrievalOptions } from '../config/experiment';
 import { trainingBatch } from './model/sequenceBatch';
-import { rankCases, type SequenceRanker } from './ranker';
+import { lossAndGradients, rankCases, type SequenceRanker } from './ranker';
 import { perUser, mean } from './metrics';
 import type { EvalCase, TrainingWindow } from './split';
 import { evalRandom } from './streams';
@@ -176,11 +176,9 @@ export async function fitRanker(
           break;
         }
         const seq = trainingBatch(batch.map((w) => w.items), options.max_history);
-        const { value, grads } = tf.variableGrads(() => model.loss(seq, dropout) as ReturnType<TF['scalar']>, variables);
-        optimizer.apply(variables.map((v) => grads[v.name] ?? null));
-        const loss = value.dataSync()[0];
-        value.dispose();
-        for (const g of Object.values(grads)) (g as Tensor).dispose();
+        const { loss, grads } = lossAndGradients(tf, model, seq, dropout);
+        optimizer.apply(grads);
+        for (const g of grads) g?.dispose();
         if (!Number.isFinite(loss)) throw new Error(`${name}: the training loss became ${loss} at step ${state.steps + 1} (try a lower eval.retrieval.lr)`);
         state.steps++;
         state.lossSum += loss;

@@ -7,7 +7,7 @@ export function formatEvalReport(r: EvalReport): string {
   const lines = [
     `retrieval evaluation (${r.split}): ${r.users} users, ${r.skipped} skipped, ${r.unknown_items} of ${r.interactions} interactions without an ID; ` +
       `invalid IDs ${(r.invalid_rate * 100).toFixed(2)}%; ${r.seconds.toFixed(0)} s on ${r.backend}`,
-    `retriever: best epoch ${r.retriever.best_epoch} of ${r.retriever.epochs} (${r.retriever.stopped_by}), ${r.retriever.parameters} parameters`,
+    `retriever (${r.retriever.architecture ?? 'decoder'}): best epoch ${r.retriever.best_epoch} of ${r.retriever.epochs} (${r.retriever.stopped_by}), ${r.retriever.parameters} parameters`,
     `${'model'.padEnd(11)} ${'split'.padEnd(5)} ${'Recall@5'.padStart(9)} ${'NDCG@5'.padStart(9)} ${'Recall@10'.padStart(9)} ${'NDCG@10'.padStart(9)}`,
     row('retriever', 'test', r.test),
     row('retriever', 'valid', r.valid),

@@ -3,7 +3,7 @@
  * batch of histories, its top-ranked items. The generative retriever and SASRec both
  * fit this shape, so they are trained and scored by the same code.
  */
-import type { Tensor, Variable } from '../tf/types';
+import type { TF, Tensor, Variable } from '../tf/types';
 import type { DropoutSeeds } from './model/causalTransformer';
 import type { SequenceBatch } from './model/sequenceBatch';
 import { historyBatch } from './model/sequenceBatch';
@@ -22,7 +22,46 @@ export interface RankedBatch {
 export interface SequenceRanker {
   readonly variables: Variable[];
   loss(batch: SequenceBatch, dropout: DropoutSeeds): Tensor;
+  /**
+   * Optional: the batch's loss as parts (loss = sum of weight x part), differentiated one
+   * at a time so only one part's tape is held: the encoder-decoder turns a batch into
+   * thousands of (history, next item) examples, whose tape at once outgrows wasm's memory.
+   */
+  lossParts?(batch: SequenceBatch, dropout: DropoutSeeds): LossPart[];
   rank(batch: SequenceBatch): RankedBatch;
+}
+
+export interface LossPart {
+  weight: number;
+  loss: () => Tensor;
+}
+
+/** One training step's loss (a number) and gradients (one per variable, null where it has none; the caller disposes them). */
+export function lossAndGradients(tf: TF, model: SequenceRanker, batch: SequenceBatch, dropout: DropoutSeeds): { loss: number; grads: (Tensor | null)[] } {
+  const variables = model.variables;
+  const parts = model.lossParts?.(batch, dropout) ?? [{ weight: 1, loss: () => model.loss(batch, dropout) }];
+  let loss = 0;
+  let sum: (Tensor | null)[] | null = null;
+  for (const part of parts) {
+    const { value, grads } = tf.variableGrads(() => (part.weight === 1 ? part.loss() : tf.mul(part.loss(), part.weight)) as ReturnType<TF['scalar']>, variables);
+    loss += value.dataSync()[0];
+    value.dispose();
+    const these = variables.map((v) => (grads[v.name] as Tensor | undefined) ?? null);
+    if (sum === null) {
+      sum = these;
+    } else {
+      const before: (Tensor | null)[] = sum;
+      sum = these.map((g, i) => {
+        const a = before[i];
+        if (a === null || g === null) return a ?? g;
+        const added = tf.add(a, g);
+        a.dispose();
+        g.dispose();
+        return added;
+      });
+    }
+  }
+  return { loss, grads: sum ?? variables.map(() => null) };
 }
 
 export interface CaseRanks {

@@ -1,10 +1,12 @@
 /**
- * The causal transformer over item sequences that both the generative retriever and
- * SASRec use (pre-layer-norm blocks: x + Attn(LN(x)), x + FF(LN(x)); learned
- * positions). Inputs are one vector per history item; the output at slot t summarises
- * items up to t. Dense layers use the engine's fast dense op and attention the
- * batched product with untransposed gradients, so the wasm backend stays on its fast
- * kernels.
+ * The transformer over item sequences that the generative retrievers and SASRec use
+ * (pre-layer-norm blocks: x + Attn(LN(x)), x + FF(LN(x)); learned positions). The
+ * layout's mask decides what attends to what: causal for the decoder-only retriever and
+ * SASRec (the output at slot t summarises items up to t), padding-only for the
+ * encoder-decoder's bidirectional encoder. Its attention and feed-forward pieces are
+ * exported for that model's decoder blocks. Dense layers use the engine's fast dense op
+ * and attention the batched product with untransposed gradients, so the wasm backend
+ * stays on its fast kernels.
  */
 import type { TF, Tensor, Tensor1D, Tensor2D, Variable } from '../../tf/types';
 import type { Random } from '../../util/random';
@@ -22,16 +24,27 @@ export interface TransformerShape {
   maxHistory: number;
 }
 
-interface Block {
-  ln1: [Variable, Variable];
+/** What the transformer needs of a batch: slots per row, their position ids and the additive attention mask (per query and key, or per key only). */
+export type AttentionLayout = Pick<SequenceBatch, 'rows' | 'length' | 'positions' | 'mask'>;
+
+export interface AttentionParams {
   /** Query, key and value projections, kept apart: tfjs-wasm's column split of one fused product cost 2.5x the product. */
   q: [Variable, Variable];
   k: [Variable, Variable];
   v: [Variable, Variable];
   out: [Variable, Variable];
-  ln2: [Variable, Variable];
+}
+
+export interface FeedForwardParams {
   ff1: [Variable, Variable];
   ff2: [Variable, Variable];
+}
+
+interface Block {
+  ln1: [Variable, Variable];
+  attention: AttentionParams;
+  ln2: [Variable, Variable];
+  feedForward: FeedForwardParams;
 }
 
 /** Draws dropout seeds; null = no dropout (evaluation). */
@@ -50,60 +63,91 @@ export class CausalTransformer {
     const d = shape.dModel;
     this.positions = tf.variable(normal(tf, random, [shape.maxHistory, d], 0.02));
     for (let l = 0; l < shape.layers; l++) {
-      const [q, k, v] = splitColumns(tf, linear(tf, random, d, 3 * d), 3);
-      this.blocks.push({
-        ln1: layerNormParams(tf, d),
-        q,
-        k,
-        v,
-        out: linear(tf, random, d, d),
-        ln2: layerNormParams(tf, d),
-        ff1: linear(tf, random, d, shape.ff),
-        ff2: linear(tf, random, shape.ff, d),
-      });
+      const ln1 = layerNormParams(tf, d);
+      const attention = attentionParams(tf, random, d);
+      const ln2 = layerNormParams(tf, d);
+      this.blocks.push({ ln1, attention, ln2, feedForward: feedForwardParams(tf, random, d, shape.ff) });
     }
     this.finalNorm = layerNormParams(tf, d);
   }
 
   get variables(): Variable[] {
     const out: Variable[] = [this.positions];
-    for (const b of this.blocks) out.push(...b.ln1, ...b.q, ...b.k, ...b.v, ...b.out, ...b.ln2, ...b.ff1, ...b.ff2);
+    for (const b of this.blocks) out.push(...b.ln1, ...attentionVariables(b.attention), ...b.ln2, ...b.feedForward.ff1, ...b.feedForward.ff2);
     out.push(...this.finalNorm);
     return out;
   }
 
-  /** `inputs`: rows*length x d item vectors in the batch's slot order -> the same shape, contextualised. */
-  forward(inputs: Tensor2D, batch: SequenceBatch, dropout: DropoutSeeds): Tensor2D {
+  /** `inputs`: rows*length x d vectors in the layout's slot order -> the same shape, contextualised. */
+  forward(inputs: Tensor2D, layout: AttentionLayout, dropout: DropoutSeeds): Tensor2D {
     const tf = this.tf;
-    const { heads, dModel } = this.shape;
-    const { rows, length } = batch;
-    const dh = dModel / heads;
-    const pos = gatherRowsScatterGrad(tf, this.positions as Tensor2D, batch.positions);
+    const { rows, length } = layout;
+    const pos = gatherRowsScatterGrad(tf, this.positions as Tensor2D, layout.positions);
     let x = drop(tf, tf.add(inputs, pos) as Tensor2D, this.shape.dropout, dropout);
-    const mask = tf.tensor4d(batch.mask, [rows, 1, length, length]);
-    const scale = 1 / Math.sqrt(dh);
+    // rows x length x length, or rows x length (keys only: padding blocked for every query; rows with a real slot never end all-blocked).
+    const mask = layout.mask.length === rows * length * length
+      ? tf.tensor4d(layout.mask, [rows, 1, length, length])
+      : tf.tensor4d(layout.mask, [rows, 1, 1, length]);
     for (const b of this.blocks) {
       const h = layerNorm(tf, x, b.ln1);
-      const q = dense(tf, h, b.q[0] as Tensor2D, b.q[1] as Tensor1D, false);
-      const k = dense(tf, h, b.k[0] as Tensor2D, b.k[1] as Tensor1D, false);
-      const v = dense(tf, h, b.v[0] as Tensor2D, b.v[1] as Tensor1D, false);
-      // [rows*length, d] -> [rows*heads, length, dh]
-      const split = (t: Tensor2D): Tensor3D =>
-        tf.reshape(tf.transpose(tf.reshape(t, [rows, length, heads, dh]), [0, 2, 1, 3]), [rows * heads, length, dh]) as Tensor3D;
-      const kT = tf.reshape(tf.transpose(tf.reshape(k, [rows, length, heads, dh]), [0, 2, 3, 1]), [rows * heads, dh, length]) as Tensor3D;
-      const scores = tf.add(tf.reshape(tf.mul(batchMatMul(tf, split(q), kT), scale), [rows, heads, length, length]), mask);
-      const weights = tf.reshape(tf.softmax(scores), [rows * heads, length, length]) as Tensor3D;
-      const context = batchMatMul(tf, weights, split(v));
-      const merged = tf.reshape(tf.transpose(tf.reshape(context, [rows, heads, length, dh]), [0, 2, 1, 3]), [rows * length, dModel]) as Tensor2D;
-      const attended = dense(tf, merged, b.out[0] as Tensor2D, b.out[1] as Tensor1D, false);
+      const attended = attention(tf, b.attention, h, h, rows, length, length, this.shape.heads, mask);
       x = tf.add(x, drop(tf, attended, this.shape.dropout, dropout)) as Tensor2D;
-      const h2 = layerNorm(tf, x, b.ln2);
-      const inner = dense(tf, h2, b.ff1[0] as Tensor2D, b.ff1[1] as Tensor1D, true);
-      const outer = dense(tf, inner, b.ff2[0] as Tensor2D, b.ff2[1] as Tensor1D, false);
+      const outer = feedForward(tf, b.feedForward, layerNorm(tf, x, b.ln2));
       x = tf.add(x, drop(tf, outer, this.shape.dropout, dropout)) as Tensor2D;
     }
     return layerNorm(tf, x, this.finalNorm);
   }
+}
+
+/** q, k, v drawn as one [d, 3d] layer (the draw order the models were first initialised with), then cut apart. */
+export function attentionParams(tf: TF, random: Random, d: number): AttentionParams {
+  const [q, k, v] = splitColumns(tf, linear(tf, random, d, 3 * d), 3);
+  return { q, k, v, out: linear(tf, random, d, d) };
+}
+
+export function attentionVariables(p: AttentionParams): Variable[] {
+  return [...p.q, ...p.k, ...p.v, ...p.out];
+}
+
+export function feedForwardParams(tf: TF, random: Random, d: number, ff: number): FeedForwardParams {
+  return { ff1: linear(tf, random, d, ff), ff2: linear(tf, random, ff, d) };
+}
+
+export function feedForward(tf: TF, p: FeedForwardParams, x: Tensor2D): Tensor2D {
+  const inner = dense(tf, x, p.ff1[0] as Tensor2D, p.ff1[1] as Tensor1D, true);
+  return dense(tf, inner, p.ff2[0] as Tensor2D, p.ff2[1] as Tensor1D, false);
+}
+
+/**
+ * Multi-head attention of `queries` (rows*lq x d) over `memory` (rows*lk x d): self-attention
+ * when both are the same tensor, cross-attention otherwise. `mask`: [rows, 1, lq, lk], additive.
+ */
+export function attention(tf: TF, p: AttentionParams, queries: Tensor2D, memory: Tensor2D, rows: number, lq: number, lk: number, heads: number, mask: Tensor): Tensor2D {
+  const { k, v } = projectKeys(tf, p, memory);
+  return attendProjected(tf, p, queries, k, v, rows, lq, lk, heads, mask);
+}
+
+/** The same with the memory's keys and values already projected (rows*lk x d each): decoding reuses them across beams. */
+export function attendProjected(tf: TF, p: AttentionParams, queries: Tensor2D, k: Tensor2D, v: Tensor2D, rows: number, lq: number, lk: number, heads: number, mask: Tensor): Tensor2D {
+  const dModel = queries.shape[1];
+  const dh = dModel / heads;
+  const q = dense(tf, queries, p.q[0] as Tensor2D, p.q[1] as Tensor1D, false);
+  // [rows*l, d] -> [rows*heads, l, dh]
+  const split = (t: Tensor2D, l: number): Tensor3D =>
+    tf.reshape(tf.transpose(tf.reshape(t, [rows, l, heads, dh]), [0, 2, 1, 3]), [rows * heads, l, dh]) as Tensor3D;
+  const kT = tf.reshape(tf.transpose(tf.reshape(k, [rows, lk, heads, dh]), [0, 2, 3, 1]), [rows * heads, dh, lk]) as Tensor3D;
+  const scores = tf.add(tf.reshape(tf.mul(batchMatMul(tf, split(q, lq), kT), 1 / Math.sqrt(dh)), [rows, heads, lq, lk]), mask);
+  const weights = tf.reshape(tf.softmax(scores), [rows * heads, lq, lk]) as Tensor3D;
+  const context = batchMatMul(tf, weights, split(v, lk));
+  const merged = tf.reshape(tf.transpose(tf.reshape(context, [rows, heads, lq, dh]), [0, 2, 1, 3]), [rows * lq, dModel]) as Tensor2D;
+  return dense(tf, merged, p.out[0] as Tensor2D, p.out[1] as Tensor1D, false);
+}
+
+export function projectKeys(tf: TF, p: AttentionParams, memory: Tensor2D): { k: Tensor2D; v: Tensor2D } {
+  return {
+    k: dense(tf, memory, p.k[0] as Tensor2D, p.k[1] as Tensor1D, false),
+    v: dense(tf, memory, p.v[0] as Tensor2D, p.v[1] as Tensor1D, false),
+  };
 }
 
 export function layerNormParams(tf: TF, d: number): [Variable, Variable] {
