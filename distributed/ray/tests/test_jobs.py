@@ -54,7 +54,7 @@ def assign(tmp_path, *extra: str) -> str:
 
 # --- outputs --------------------------------------------------------------------------------
 
-def test_an_output_gets_the_mode_a_plain_open_gives_and_a_failed_block_leaves_nothing(tmp_path):
+def test_an_output_gets_the_mode_a_plain_open_gives_and_an_aborted_block_leaves_nothing(tmp_path):
     old = os.umask(0o022)
     try:
         target = str(tmp_path / "pairs.tsv")
