@@ -145,6 +145,7 @@ const pairs: [string, string][] = [
   ['baseline', 'full'],
   ['rkmeans', 'full'],
   ['baseline', 'full-fused'],
+  ['fused-plain', 'full-fused'],
   ['baseline', 'rkmeans'],
 ];
 const pairedLines = [
