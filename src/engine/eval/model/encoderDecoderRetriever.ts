@@ -25,7 +25,7 @@ import {
 import { gatherRows, gatherRowsScatterGrad } from './rowGather';
 import type { SequenceBatch } from './sequenceBatch';
 import type { SemanticIdTrie } from '../semanticIdTrie';
-import { trieBeamSearch, type BeamResult } from './trieBeamSearch';
+import { rankedBatch, trieBeamSearch, type BeamResult } from './trieBeamSearch';
 import { crossEntropy } from './generativeRetriever';
 import type { LossPart, RankedBatch, SequenceRanker } from '../ranker';
 
@@ -247,8 +247,7 @@ export class EncoderDecoderRetriever implements SequenceRanker {
   }
 
   rank(batch: SequenceBatch): RankedBatch {
-    const result = this.beamSearch(batch, this.beams);
-    return { items: result.items, width: result.beams, invalid: result.invalid, generated: result.generated };
+    return rankedBatch(this.beamSearch(batch, this.beams));
   }
 
   /** Trie-constrained beam search (trieBeamSearch.ts) from each row's history; the encoder runs once per row. */

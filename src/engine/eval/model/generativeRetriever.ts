@@ -26,7 +26,7 @@ import { CausalTransformer, layerNorm, layerNormParams, linear, normal, type Dro
 import { gatherRows, gatherRowsScatterGrad } from './rowGather';
 import type { SequenceBatch } from './sequenceBatch';
 import type { SemanticIdTrie } from '../semanticIdTrie';
-import { trieBeamSearch, type BeamResult } from './trieBeamSearch';
+import { rankedBatch, trieBeamSearch, type BeamResult } from './trieBeamSearch';
 import type { RankedBatch, SequenceRanker } from '../ranker';
 
 export type { BeamResult };
@@ -120,8 +120,7 @@ export class GenerativeRetriever implements SequenceRanker {
   }
 
   rank(batch: SequenceBatch): RankedBatch {
-    const result = this.beamSearch(batch, this.beams);
-    return { items: result.items, width: result.beams, invalid: result.invalid, generated: result.generated };
+    return rankedBatch(this.beamSearch(batch, this.beams));
   }
 
   /** Trie-constrained beam search (trieBeamSearch.ts) from each row's last slot. */

@@ -6,6 +6,7 @@
  * of all rows at once (batched over users).
  */
 import { SemanticIdTrie } from '../semanticIdTrie';
+import type { RankedBatch } from '../ranker';
 
 export interface BeamResult {
   /** rows x beams items, best first (-1 where fewer IDs than beams exist). */
@@ -72,4 +73,9 @@ export function trieBeamSearch(trie: SemanticIdTrie, rows: number, beams: number
     items[r * beams + i] = item;
   }));
   return { items, beams, invalid, generated };
+}
+
+/** A beam search's result as a ranker's batch (both retrievers rank this way). */
+export function rankedBatch(result: BeamResult): RankedBatch {
+  return { items: result.items, width: result.beams, invalid: result.invalid, generated: result.generated };
 }
