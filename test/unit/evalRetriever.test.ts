@@ -59,35 +59,56 @@ const TINY: RetrievalOptions = {
 
 describe('generative retriever', () => {
   it('learns a deterministic next-item rule: test Recall@1 >= 0.9, and the trie yields no invalid ID', async () => {
-    const sids = randomIds(40, 1);
-    const trie = new SemanticIdTrie(sids, 3);
-    const split = evaluationSplit(ruleSequences(40, 300, 2), TINY.max_history);
-    const model = new GenerativeRetriever(tf, { layers: 1, heads: 2, dModel: 32, ff: 64, dropout: 0, maxHistory: 8 }, trie, sids, evalRandom(0, 'retriever/test-init'), 10);
-    const before = tf.memory().numTensors;
-    const fit = await fitRanker(tf, 'retriever', model, trainingWindows(split), split.valid, TINY, { onEpoch: () => undefined, stopRequested: () => false });
-    assert.equal(tf.memory().numTensors, before, 'training leaks no tensors');
-    assert.ok(fit.bestEpoch >= 1);
-    const test = await rankCases(model, split.test, TINY.max_history, 64);
-    const recall1 = mean(perUser(test.ranks, 'recall@1'));
-    assert.ok(recall1 >= 0.9, `test Recall@1 = ${recall1}`);
-    assert.equal(test.invalid, 0);
-    assert.equal(test.generated, split.test.length * 10);
+    await learnsTheRule(
+      (trie, sids) => new GenerativeRetriever(tf, { layers: 1, heads: 2, dModel: 32, ff: 64, dropout: 0, maxHistory: 8 }, trie, sids, evalRandom(0, 'retriever/test-init'), 10),
+      TINY,
+      false,
+    );
   });
 
   it('constrained beam search returns only assigned IDs, distinct, even from an untrained model', () => {
-    const sids = sparseIds();
-    const trie = new SemanticIdTrie(sids, 4);
-    const model = new GenerativeRetriever(tf, { layers: 1, heads: 1, dModel: 16, ff: 16, dropout: 0, maxHistory: 4 }, trie, sids, evalRandom(1, 'retriever/test-init'), 25);
-    const histories = Array.from({ length: 12 }, (_, i) => Int32Array.from([i, (i * 7) % 30, (i * 11) % 30]));
-    const result = model.beamSearch(historyBatch(histories, 4), 25);
-    assert.equal(result.invalid, 0);
-    for (let r = 0; r < histories.length; r++) {
-      const row = [...result.items.subarray(r * 25, (r + 1) * 25)];
-      assert.ok(row.every((item) => item >= 0 && item < 30), `row ${r}: ${row}`);
-      assert.equal(new Set(row).size, 25, 'beams are distinct IDs');
-    }
+    beamsAreAssignedIds(
+      (trie, sids) => new GenerativeRetriever(tf, { layers: 1, heads: 1, dModel: 16, ff: 16, dropout: 0, maxHistory: 4 }, trie, sids, evalRandom(1, 'retriever/test-init'), 25),
+      Array.from({ length: 12 }, (_, i) => Int32Array.from([i, (i * 7) % 30, (i * 11) % 30])),
+    );
   });
 });
+
+type Retriever = GenerativeRetriever | EncoderDecoderRetriever;
+
+/**
+ * Trains a retriever on the 40-item rule catalog and checks test Recall@1 >= 0.9, no
+ * invalid IDs and no leaked tensors (after ranking too, with `checkRankingLeaks`).
+ */
+async function learnsTheRule(make: (trie: SemanticIdTrie, sids: number[][]) => Retriever, options: RetrievalOptions, checkRankingLeaks: boolean): Promise<void> {
+  const sids = randomIds(40, 1);
+  const trie = new SemanticIdTrie(sids, 3);
+  const split = evaluationSplit(ruleSequences(40, 300, 2), options.max_history);
+  const model = make(trie, sids);
+  const before = tf.memory().numTensors;
+  const fit = await fitRanker(tf, 'retriever', model, trainingWindows(split), split.valid, options, { onEpoch: () => undefined, stopRequested: () => false });
+  assert.equal(tf.memory().numTensors, before, 'training leaks no tensors');
+  assert.ok(fit.bestEpoch >= 1);
+  const test = await rankCases(model, split.test, options.max_history, 64);
+  if (checkRankingLeaks) assert.equal(tf.memory().numTensors, before, 'ranking leaks no tensors');
+  const recall1 = mean(perUser(test.ranks, 'recall@1'));
+  assert.ok(recall1 >= 0.9, `test Recall@1 = ${recall1}`);
+  assert.equal(test.invalid, 0);
+  assert.equal(test.generated, split.test.length * 10);
+}
+
+/** An untrained retriever's 25 beams per history over sparseIds(): only assigned IDs, all distinct. */
+function beamsAreAssignedIds(make: (trie: SemanticIdTrie, sids: number[][]) => Retriever, histories: Int32Array[]): void {
+  const sids = sparseIds();
+  const trie = new SemanticIdTrie(sids, 4);
+  const result = make(trie, sids).beamSearch(historyBatch(histories, 4), 25);
+  assert.equal(result.invalid, 0);
+  for (let r = 0; r < histories.length; r++) {
+    const row = [...result.items.subarray(r * 25, (r + 1) * 25)];
+    assert.ok(row.every((item) => item >= 0 && item < 30), `row ${r}: ${row}`);
+    assert.equal(new Set(row).size, 25, 'beams are distinct IDs');
+  }
+}
 
 /** 30 items with sparse, uneven 3-level IDs plus a digit: most token paths are not IDs. */
 function sparseIds(): number[][] {
@@ -112,35 +133,19 @@ describe('encoder-decoder retriever (TIGER-style)', () => {
   const ENCDEC: RetrievalOptions = { ...TINY, lr: 0.003, epochs: 12, patience: 12, max_history: 6 };
 
   it('learns a deterministic next-item rule: test Recall@1 >= 0.9, and the trie yields no invalid ID', async () => {
-    const sids = randomIds(40, 1);
-    const trie = new SemanticIdTrie(sids, 3);
-    const split = evaluationSplit(ruleSequences(40, 300, 2), ENCDEC.max_history);
-    const model = new EncoderDecoderRetriever(tf, { layers: 1, heads: 2, dModel: 32, ff: 64, dropout: 0, maxHistory: ENCDEC.max_history }, trie, sids, evalRandom(0, 'retriever/test-init'), 10);
-    const before = tf.memory().numTensors;
-    const fit = await fitRanker(tf, 'retriever', model, trainingWindows(split), split.valid, ENCDEC, { onEpoch: () => undefined, stopRequested: () => false });
-    assert.equal(tf.memory().numTensors, before, 'training leaks no tensors');
-    assert.ok(fit.bestEpoch >= 1);
-    const test = await rankCases(model, split.test, ENCDEC.max_history, 64);
-    assert.equal(tf.memory().numTensors, before, 'ranking leaks no tensors');
-    const recall1 = mean(perUser(test.ranks, 'recall@1'));
-    assert.ok(recall1 >= 0.9, `test Recall@1 = ${recall1}`);
-    assert.equal(test.invalid, 0);
-    assert.equal(test.generated, split.test.length * 10);
+    await learnsTheRule(
+      (trie, sids) => new EncoderDecoderRetriever(tf, { layers: 1, heads: 2, dModel: 32, ff: 64, dropout: 0, maxHistory: ENCDEC.max_history }, trie, sids, evalRandom(0, 'retriever/test-init'), 10),
+      ENCDEC,
+      true,
+    );
   });
 
   it('constrained beam search returns only assigned IDs, distinct, even from an untrained model', () => {
-    const sids = sparseIds();
-    const trie = new SemanticIdTrie(sids, 4);
-    const model = new EncoderDecoderRetriever(tf, { layers: 1, heads: 1, dModel: 16, ff: 16, dropout: 0, maxHistory: 4 }, trie, sids, evalRandom(1, 'retriever/test-init'), 25);
     // Histories of different lengths in one batch: padding must not reach the encoder's output.
-    const histories = Array.from({ length: 12 }, (_, i) => Int32Array.from([i, (i * 7) % 30, (i * 11) % 30].slice(i % 3)));
-    const result = model.beamSearch(historyBatch(histories, 4), 25);
-    assert.equal(result.invalid, 0);
-    for (let r = 0; r < histories.length; r++) {
-      const row = [...result.items.subarray(r * 25, (r + 1) * 25)];
-      assert.ok(row.every((item) => item >= 0 && item < 30), `row ${r}: ${row}`);
-      assert.equal(new Set(row).size, 25, 'beams are distinct IDs');
-    }
+    beamsAreAssignedIds(
+      (trie, sids) => new EncoderDecoderRetriever(tf, { layers: 1, heads: 1, dModel: 16, ff: 16, dropout: 0, maxHistory: 4 }, trie, sids, evalRandom(1, 'retriever/test-init'), 25),
+      Array.from({ length: 12 }, (_, i) => Int32Array.from([i, (i * 7) % 30, (i * 11) % 30].slice(i % 3))),
+    );
   });
 
   it('ranks a history the same whether it is batched with longer ones or alone (padding is masked)', () => {
