@@ -25,12 +25,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { configHash, loadExperiment } from '../src/engine/config';
+import { loadExperiment } from '../src/engine/config';
 import { initBackend } from '../src/engine/tf/backend';
-import { loadDataset } from '../src/engine/data/dataset';
-import { featurizeCatalog } from '../src/engine/features/featurize';
-import { fuseCooccurrence } from '../src/engine/features/cooccurrenceInput';
-import { trainRqVae } from '../src/engine/train/trainer';
+import { epochsForSteps, parseProbeArgs, probeInputs, trainProbe, withFusedInput, type LossesEvent } from './probeTraining';
 import { keptPairs } from '../src/engine/pairs/readPairsFile';
 import { writePairs, type MinedPairs } from '../src/engine/pairs';
 import { symmetricInfoNce, inBatchAccuracy } from '../src/engine/method/infoNce';
@@ -39,12 +36,6 @@ import { Random } from '../src/engine/util/random';
 import type { RqVae } from '../src/engine/model/rqvae';
 import type { EmbeddingMatrix } from '../src/engine/data/types';
 import type { TF, Tensor, Tensor2D, Scalar } from '../src/engine/tf/types';
-import type { EngineEvent } from '../src/protocol';
-
-interface Variant {
-  name: string;
-  sets: string[];
-}
 
 function subset(mined: MinedPairs, idx: Int32Array): MinedPairs {
   const order = Int32Array.from(idx).sort();
@@ -91,32 +82,26 @@ async function main(): Promise<void> {
   let fuse = false;
   // --seed S / --set key=value: overrides for the base experiment and every variant.
   const baseSets: string[] = [];
-  const variants: Variant[] = [];
-  while (args.length) {
-    const a = args.shift() as string;
-    if (a === '--steps') steps = Number(args.shift());
-    else if (a === '--every') every = Number(args.shift());
-    else if (a === '--pool') pool = Number(args.shift());
-    else if (a === '--held-out') heldOutCount = Number(args.shift());
-    else if (a === '--json') json = args.shift() ?? null;
-    else if (a === '--fuse') fuse = true;
-    else if (a === '--seed') baseSets.push(`train.seed=${Number(args.shift())}`);
-    else if (a === '--set') baseSets.push(args.shift() as string);
-    else if (a === '--variant') variants.push({ name: args.shift() as string, sets: [] });
-    else if (variants.length) variants[variants.length - 1].sets.push(a);
-    else throw new Error(`unexpected argument ${a}`);
-  }
+  const variants = parseProbeArgs(args, (flag, rest) => {
+    if (flag === 'steps') steps = Number(rest.shift());
+    else if (flag === 'every') every = Number(rest.shift());
+    else if (flag === 'pool') pool = Number(rest.shift());
+    else if (flag === 'held-out') heldOutCount = Number(rest.shift());
+    else if (flag === 'json') json = rest.shift() ?? null;
+    else if (flag === 'fuse') fuse = true;
+    else if (flag === 'seed') baseSets.push(`train.seed=${Number(rest.shift())}`);
+    else if (flag === 'set') baseSets.push(rest.shift() as string);
+    else return false;
+    return true;
+  });
   const base = await loadExperiment(file, baseSets);
   const runtime = await initBackend(base.engine.backend, base.engine.threads);
   const tf = runtime.tf;
-  const dataset = await loadDataset(base.data);
-  if (!dataset.interactions) throw new Error('the experiment needs data.interactions');
-  const itemIds = dataset.catalog.items.map((it) => it.id);
-  let features = dataset.embeddings ?? featurizeCatalog(dataset.catalog, { textFields: base.data.text_fields, dim: base.features.dim, seed: base.train.seed }).matrix;
-  let fuseDim = 0;
+  const plain = await probeInputs(base);
+  const { itemIds, interactions } = plain;
 
   // One split of the kept pairs for every variant.
-  const mined = keptPairs(dataset.interactions.train, itemIds, base.collab.pairs);
+  const mined = keptPairs(interactions.train, itemIds, base.collab.pairs);
   const order = Random.derive(base.train.seed, 'pair-sampler/probe-split').permutation(mined.kept);
   const heldIdx = order.subarray(0, heldOutCount);
   const poolIdx = pool > 0 ? order.subarray(heldOutCount, heldOutCount + pool) : order.subarray(heldOutCount);
@@ -128,15 +113,10 @@ async function main(): Promise<void> {
   await writePairs(pairsDir, poolPairs, itemIds);
   const pairsFile = path.join(pairsDir, 'pairs.tsv');
   console.log(JSON.stringify({ kept: mined.kept, pool: poolPairs.kept, held_out: held.kept, fixed_train: fixed.kept, pairs_per_step: base.collab.pairs_per_step }));
-  if (fuse) {
-    // The fused input is built from the training pool only: held-out pairs stay unseen.
-    const fused = fuseCooccurrence(features, dataset.interactions, { ...base.collab.pairs, file: pairsFile }, base.train.seed, itemIds);
-    features = fused.features;
-    fuseDim = fused.fuseDim;
-  }
-
-  const batch = Math.min(base.train.batch_size, features.rows);
-  const epochs = Math.ceil(steps / Math.ceil(features.rows / batch));
+  // The fused input is built from the training pool only: held-out pairs stay unseen.
+  const inputs = fuse ? withFusedInput(plain, base, pairsFile) : plain;
+  const features = inputs.features;
+  const epochs = epochsForSteps(steps, features.rows, base.train.batch_size);
   const results: Record<string, unknown>[] = [];
   for (const v of variants) {
     const config = await loadExperiment(file, [...baseSets, `train.epochs=${epochs}`, ...v.sets, `collab.pairs.file=${pairsFile}`]);
@@ -187,16 +167,15 @@ async function main(): Promise<void> {
         const cos = tf.sum(tf.mul(p, n)).dataSync()[0] / (pn * nn);
         return { pull: +pn.toExponential(3), push: +nn.toExponential(3), total: +total.toExponential(3), cos: +cos.toFixed(3) };
       });
-    const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'collab-heldout-'));
-    const losses: Extract<EngineEvent, { type: 'losses' }>[] = [];
     const t0 = Date.now();
-    const look = (step: number, model: RqVae) => {
+    const look = (step: number, model: RqVae, losses: LossesEvent[]) => {
+      const recent = (f: (e: LossesEvent) => number | undefined | null) => +(losses.slice(-every).reduce((s, e) => s + (f(e) ?? NaN), 0) / Math.min(every, losses.length)).toFixed(4);
       const row = {
         variant: v.name,
         step,
-        step_loss: losses.length ? +(losses.slice(-every).reduce((s, e) => s + (e.collab ?? NaN), 0) / Math.min(every, losses.length)).toFixed(4) : null,
-        step_acc: losses.length ? +(losses.slice(-every).reduce((s, e) => s + (e.collab_accuracy ?? NaN), 0) / Math.min(every, losses.length)).toFixed(4) : null,
-        align: losses.length && losses[losses.length - 1].collab_align !== undefined ? +(losses.slice(-every).reduce((s, e) => s + (e.collab_align ?? NaN), 0) / Math.min(every, losses.length)).toFixed(4) : null,
+        step_loss: losses.length ? recent((e) => e.collab) : null,
+        step_acc: losses.length ? recent((e) => e.collab_accuracy) : null,
+        align: losses.length && losses[losses.length - 1].collab_align !== undefined ? recent((e) => e.collab_align) : null,
         recon: losses.length ? +losses[losses.length - 1].recon.toFixed(4) : null,
         train_z: score(model, trainBlocks, 'latent'),
         held_z: score(model, heldBlocks, 'latent'),
@@ -209,31 +188,9 @@ async function main(): Promise<void> {
       looks.push(row);
       console.log(JSON.stringify(row));
     };
-    const result = await trainRqVae(
-      {
-        config,
-        configHash: configHash(config),
-        runDir,
-        features,
-        fuseDim,
-        itemIds,
-        interactions: dataset.interactions,
-        runtime,
-        resume: false,
-        startEvent: { run_id: v.name, run_dir: runDir, experiment: config.name, experiment_path: file, variant: v.name, seed: config.train.seed, backend: runtime.backend, backend_reason: runtime.reason, levels: config.model.levels, codebook_size: config.model.codebook_size },
-      },
-      {
-        emit: (e) => {
-          if (e.type === 'losses') losses.push(e);
-        },
-        log: () => undefined,
-        stopRequested: () => false,
-        inspect: (step, model) => {
-          if (step === 1 || step % every === 0 || step === lastStep) look(step, model);
-        },
-      },
-    );
-    fs.rmSync(runDir, { recursive: true, force: true });
+    const { result, seconds } = await trainProbe(v.name, config, file, inputs, runtime, (step, model, losses) => {
+      if (step === 1 || step % every === 0 || step === lastStep) look(step, model, losses);
+    });
     const lastLook = looks[looks.length - 1] ?? {};
     const summary = {
       variant: v.name,
@@ -252,7 +209,7 @@ async function main(): Promise<void> {
       perplexity: result.final?.perplexity ?? null,
       collision_rate: result.final?.collision_rate ?? null,
       coherence: result.final?.coherence ?? null,
-      seconds: (Date.now() - t0) / 1000,
+      seconds,
       load: os.loadavg().map((x) => +x.toFixed(1)),
     };
     results.push({ ...summary, looks });

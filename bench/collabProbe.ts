@@ -10,21 +10,11 @@
  * Prints, per variant, the mean collaborative loss and accuracy over the first and last
  * tenth of the steps, recon, and the final level-0 usage; `--json FILE` also writes them.
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import type { EngineEvent } from '../src/protocol';
-import { configHash, loadExperiment } from '../src/engine/config';
+import * as fs from 'node:fs';
+import { loadExperiment } from '../src/engine/config';
 import { initBackend } from '../src/engine/tf/backend';
-import { loadDataset } from '../src/engine/data/dataset';
-import { featurizeCatalog } from '../src/engine/features/featurize';
-import { fuseCooccurrence } from '../src/engine/features/cooccurrenceInput';
-import { trainRqVae } from '../src/engine/train/trainer';
-
-interface Variant {
-  name: string;
-  sets: string[];
-}
+import { epochsForSteps, parseProbeArgs, probeInputs, trainProbe, withFusedInput } from './probeTraining';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -33,51 +23,22 @@ async function main(): Promise<void> {
   let json: string | null = null;
   // --fuse: every variant gets the co-occurrence input (features.fuse: [cooccurrence]), built once.
   let fuse = false;
-  const variants: Variant[] = [];
-  while (args.length) {
-    const a = args.shift() as string;
-    if (a === '--steps') steps = Number(args.shift());
-    else if (a === '--json') json = args.shift() ?? null;
-    else if (a === '--fuse') fuse = true;
-    else if (a === '--variant') variants.push({ name: args.shift() as string, sets: [] });
-    else if (variants.length) variants[variants.length - 1].sets.push(a);
-    else throw new Error(`unexpected argument ${a}`);
-  }
+  const variants = parseProbeArgs(args, (flag, rest) => {
+    if (flag === 'steps') steps = Number(rest.shift());
+    else if (flag === 'json') json = rest.shift() ?? null;
+    else if (flag === 'fuse') fuse = true;
+    else return false;
+    return true;
+  });
   const base = await loadExperiment(file, []);
   const runtime = await initBackend(base.engine.backend, base.engine.threads);
-  const dataset = await loadDataset(base.data);
-  let features = dataset.embeddings ?? featurizeCatalog(dataset.catalog, { textFields: base.data.text_fields, dim: base.features.dim, seed: base.train.seed }).matrix;
-  let fuseDim = 0;
-  if (fuse && dataset.interactions) {
-    const fused = fuseCooccurrence(features, dataset.interactions, base.collab.pairs, base.train.seed, dataset.catalog.items.map((it) => it.id));
-    features = fused.features;
-    fuseDim = fused.fuseDim;
-  }
-  const batch = Math.min(base.train.batch_size, features.rows);
-  const epochs = Math.ceil(steps / Math.ceil(features.rows / batch));
+  const plain = await probeInputs(base);
+  const inputs = fuse ? withFusedInput(plain, base, null) : plain;
+  const epochs = epochsForSteps(steps, inputs.features.rows, base.train.batch_size);
   const results: Record<string, unknown>[] = [];
   for (const v of variants) {
     const config = await loadExperiment(file, [`train.epochs=${epochs}`, ...v.sets]);
-    const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'collab-probe-'));
-    const losses: Extract<EngineEvent, { type: 'losses' }>[] = [];
-    const t0 = Date.now();
-    const cpu0 = process.cpuUsage();
-    const result = await trainRqVae(
-      {
-        config,
-        configHash: configHash(config),
-        runDir,
-        features,
-        fuseDim,
-        itemIds: dataset.catalog.items.map((it) => it.id),
-        interactions: dataset.interactions,
-        runtime,
-        resume: false,
-        startEvent: { run_id: v.name, run_dir: runDir, experiment: config.name, experiment_path: file, variant: v.name, seed: config.train.seed, backend: runtime.backend, backend_reason: runtime.reason, levels: config.model.levels, codebook_size: config.model.codebook_size },
-      },
-      { emit: (e) => { if (e.type === 'losses') losses.push(e); }, log: () => undefined, stopRequested: () => false },
-    );
-    fs.rmSync(runDir, { recursive: true, force: true });
+    const { result, losses, seconds, cpuSeconds } = await trainProbe(v.name, config, file, inputs, runtime);
     const tenth = Math.max(1, Math.floor(losses.length / 10));
     const mean = (xs: (number | null)[]): number | null => (xs.some((x) => x === null) ? null : (xs as number[]).reduce((s, x) => s + x, 0) / xs.length);
     const window = (from: number) => losses.slice(from, from + tenth);
@@ -99,9 +60,8 @@ async function main(): Promise<void> {
       perplexity: result.final?.perplexity ?? null,
       collision_rate: result.final?.collision_rate ?? null,
       coherence: result.final?.coherence ?? null,
-      seconds: (Date.now() - t0) / 1000,
-      // Process CPU time: the fairer number on a shared machine.
-      cpu_seconds: ((c) => (c.user + c.system) / 1e6)(process.cpuUsage(cpu0)),
+      seconds,
+      cpu_seconds: cpuSeconds,
     };
     results.push(row);
     console.log(JSON.stringify(row));
