@@ -244,17 +244,17 @@ async function main(): Promise<void> {
     await web.page.locator('canvas[data-heatmap="levels"]').waitFor({ state: 'visible' });
     // Heatmap: a click on a level button redraws both heatmaps synchronously (level x code, 4 x 4096, and the empty over-time view).
     if (want('heatmap')) {
-    const heat = await web.page.evaluate(() => {
-      const buttons = Array.from(document.querySelectorAll('.segmented .segment')) as HTMLElement[];
-      const times: number[] = [];
-      for (let k = 0; k < 15; k++) {
-        const t = performance.now();
-        buttons[k % buttons.length].click();
-        times.push(performance.now() - t);
-      }
-      return times;
-    });
-    report('heatmap 4 x 4096 render', median(heat), 50);
+      const heat = await web.page.evaluate(() => {
+        const buttons = Array.from(document.querySelectorAll('.segmented .segment')) as HTMLElement[];
+        const times: number[] = [];
+        for (let k = 0; k < 15; k++) {
+          const t = performance.now();
+          buttons[k % buttons.length].click();
+          times.push(performance.now() - t);
+        }
+        return times;
+      });
+      report('heatmap 4 x 4096 render', median(heat), 50);
     }
     await web.page.locator('vscode-tab-header', { hasText: 'Curves' }).click();
     await web.page.waitForTimeout(300);
@@ -264,48 +264,48 @@ async function main(): Promise<void> {
     // (rAF to rAF: over one vsync means a dropped frame). Each zoom is checked to have
     // changed the chart's pixels, so an ignored drag cannot pass as fast.
     if (want('zoom')) {
-    const zoom = await web.page.evaluate(async () => {
-      const over = document.querySelector('[data-chart="codebook"] .u-over') as HTMLElement;
-      const canvas = document.querySelector('[data-chart="codebook"] canvas') as HTMLCanvasElement;
-      const checksum = (): number => {
-        const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-        let h = 0;
-        for (let i = 0; i < d.length; i += 7) h = (h * 31 + d[i]) | 0;
-        return h;
-      };
-      const r = over.getBoundingClientRect();
-      const frame = (): Promise<number> => new Promise((res) => requestAnimationFrame(res));
-      const sync: number[] = [];
-      const frames: number[] = [];
-      let unchanged = 0;
-      for (let k = 0; k < 12; k++) {
-        const x0 = r.left + r.width * (0.1 + 0.02 * k);
-        const x1 = r.left + r.width * (0.6 + 0.02 * k);
-        const y = r.top + r.height / 2;
-        const before = checksum();
-        let t = 0;
-        const start = await new Promise<number>((res) =>
-          requestAnimationFrame((ts) => {
-            over.dispatchEvent(new MouseEvent('mousedown', { clientX: x0, clientY: y, bubbles: true, button: 0 }));
-            over.dispatchEvent(new MouseEvent('mousemove', { clientX: x1, clientY: y, movementX: x1 - x0, bubbles: true }));
-            t = performance.now();
-            document.dispatchEvent(new MouseEvent('mouseup', { clientX: x1, clientY: y, bubbles: true, button: 0 }));
-            queueMicrotask(() => queueMicrotask(() => sync.push(performance.now() - t)));
-            res(ts);
-          }),
-        );
-        frames.push((await frame()) - start);
-        if (checksum() === before) unchanged++;
-        over.dispatchEvent(new MouseEvent('dblclick', { clientX: x1, clientY: y, bubbles: true }));
-        await frame();
-        await frame();
-      }
-      return { sync, frames, unchanged };
-    });
-    if (zoom.unchanged > 0) console.log(`WARNING: ${zoom.unchanged} of ${zoom.frames.length} zooms left the chart unchanged: the drag did not zoom`);
-    report('4 curves x 100k points: zoom, mouseup to redrawn', median(zoom.sync), 16);
-    report('  same, frame start to next frame (rAF to rAF)', median(zoom.frames), 16);
-    console.log(`  zoom frames over one vsync (20 ms): ${zoom.frames.filter((f) => f > 20).length} of ${zoom.frames.length}; slowest mouseup to redrawn ${Math.max(...zoom.sync).toFixed(2)} ms`);
+      const zoom = await web.page.evaluate(async () => {
+        const over = document.querySelector('[data-chart="codebook"] .u-over') as HTMLElement;
+        const canvas = document.querySelector('[data-chart="codebook"] canvas') as HTMLCanvasElement;
+        const checksum = (): number => {
+          const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+          let h = 0;
+          for (let i = 0; i < d.length; i += 7) h = (h * 31 + d[i]) | 0;
+          return h;
+        };
+        const r = over.getBoundingClientRect();
+        const frame = (): Promise<number> => new Promise((res) => requestAnimationFrame(res));
+        const sync: number[] = [];
+        const frames: number[] = [];
+        let unchanged = 0;
+        for (let k = 0; k < 12; k++) {
+          const x0 = r.left + r.width * (0.1 + 0.02 * k);
+          const x1 = r.left + r.width * (0.6 + 0.02 * k);
+          const y = r.top + r.height / 2;
+          const before = checksum();
+          let t = 0;
+          const start = await new Promise<number>((res) =>
+            requestAnimationFrame((ts) => {
+              over.dispatchEvent(new MouseEvent('mousedown', { clientX: x0, clientY: y, bubbles: true, button: 0 }));
+              over.dispatchEvent(new MouseEvent('mousemove', { clientX: x1, clientY: y, movementX: x1 - x0, bubbles: true }));
+              t = performance.now();
+              document.dispatchEvent(new MouseEvent('mouseup', { clientX: x1, clientY: y, bubbles: true, button: 0 }));
+              queueMicrotask(() => queueMicrotask(() => sync.push(performance.now() - t)));
+              res(ts);
+            }),
+          );
+          frames.push((await frame()) - start);
+          if (checksum() === before) unchanged++;
+          over.dispatchEvent(new MouseEvent('dblclick', { clientX: x1, clientY: y, bubbles: true }));
+          await frame();
+          await frame();
+        }
+        return { sync, frames, unchanged };
+      });
+      if (zoom.unchanged > 0) console.log(`WARNING: ${zoom.unchanged} of ${zoom.frames.length} zooms left the chart unchanged: the drag did not zoom`);
+      report('4 curves x 100k points: zoom, mouseup to redrawn', median(zoom.sync), 16);
+      report('  same, frame start to next frame (rAF to rAF)', median(zoom.frames), 16);
+      console.log(`  zoom frames over one vsync (20 ms): ${zoom.frames.filter((f) => f > 20).length} of ${zoom.frames.length}; slowest mouseup to redrawn ${Math.max(...zoom.sync).toFixed(2)} ms`);
       // The same drags without the pixel checks, in main-thread CPU time: 12 zooms and 12 resets, each a redraw.
       const cpu0 = await threadTime(web.page);
       await web.page.evaluate(async () => {
