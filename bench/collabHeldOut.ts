@@ -27,7 +27,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadExperiment } from '../src/engine/config';
 import { initBackend } from '../src/engine/tf/backend';
-import { epochsForSteps, parseProbeArgs, probeInputs, trainProbe, withFusedInput, type LossesEvent } from './probeTraining';
+import { epochsForSteps, parseProbeArgs, finalCodebooks, probeInputs, trainProbe, withFusedInput, type LossesEvent } from './probeTraining';
 import { keptPairs } from '../src/engine/pairs/readPairsFile';
 import { writePairs, type MinedPairs } from '../src/engine/pairs';
 import { symmetricInfoNce, inBatchAccuracy } from '../src/engine/method/infoNce';
@@ -204,11 +204,7 @@ async function main(): Promise<void> {
       last_train_z: lastLook.train_z ?? null,
       last_held_z: lastLook.held_z ?? null,
       chance: { loss: +Math.log(P).toFixed(3), accuracy: 1 / P },
-      final_recon: result.final?.recon_loss ?? null,
-      usage: result.final?.usage ?? null,
-      perplexity: result.final?.perplexity ?? null,
-      collision_rate: result.final?.collision_rate ?? null,
-      coherence: result.final?.coherence ?? null,
+      ...finalCodebooks(result),
       seconds,
       load: os.loadavg().map((x) => +x.toFixed(1)),
     };

@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { loadExperiment } from '../src/engine/config';
 import { initBackend } from '../src/engine/tf/backend';
-import { epochsForSteps, parseProbeArgs, probeInputs, trainProbe, withFusedInput } from './probeTraining';
+import { epochsForSteps, parseProbeArgs, finalCodebooks, probeInputs, trainProbe, withFusedInput } from './probeTraining';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -55,11 +55,7 @@ async function main(): Promise<void> {
       chance: losses[0]?.collab_chance ?? null,
       recon_last: mean(last.map((e) => e.recon)),
       balance_last: last[0]?.balance ? mean(last.map((e) => (e.balance as number[])[0])) : null,
-      final_recon: result.final?.recon_loss ?? null,
-      usage: result.final?.usage ?? null,
-      perplexity: result.final?.perplexity ?? null,
-      collision_rate: result.final?.collision_rate ?? null,
-      coherence: result.final?.coherence ?? null,
+      ...finalCodebooks(result),
       seconds,
       cpu_seconds: cpuSeconds,
     };

@@ -120,3 +120,9 @@ export async function trainProbe(
     fs.rmSync(runDir, { recursive: true, force: true });
   }
 }
+
+/** The trained model's reconstruction and codebook figures, as the probes print them. */
+export function finalCodebooks(result: TrainingResult): Record<string, unknown> {
+  const f = result.final;
+  return { final_recon: f?.recon_loss ?? null, usage: f?.usage ?? null, perplexity: f?.perplexity ?? null, collision_rate: f?.collision_rate ?? null, coherence: f?.coherence ?? null };
+}
