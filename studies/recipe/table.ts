@@ -21,8 +21,6 @@ import { perUser } from '../../src/engine/eval/metrics';
 
 interface ComparisonEntry {
   variant: string;
-  seeds: number[];
-  runs: string[];
 }
 
 interface Run {
@@ -31,22 +29,34 @@ interface Run {
   summary: RunSummary;
 }
 
-const [folder, outDir] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const sasrecAt = args.indexOf('--sasrec');
+const sasrecDir = sasrecAt >= 0 ? path.resolve(args.splice(sasrecAt, 2)[1] ?? '') : null;
+const [folder, outDir] = args;
 if (!folder || !outDir) {
-  console.error('usage: npx tsx studies/recipe/table.ts <sweep-folder> <out-dir>');
+  console.error('usage: npx tsx studies/recipe/table.ts <sweep-folder> <out-dir> [--sasrec <evaluated run with the sasrec baseline>]');
   process.exit(2);
 }
-const entries = JSON.parse(fs.readFileSync(path.join(folder, 'comparison.json'), 'utf8')) as ComparisonEntry[];
-const resolveRun = (dir: string): string => (path.isAbsolute(dir) ? dir : path.resolve(folder, '..', '..', dir));
-const variants = new Map<string, Run[]>();
-for (const e of entries) {
-  const runs = e.runs.map((dir) => {
-    const abs = fs.existsSync(resolveRun(dir)) ? resolveRun(dir) : path.join(folder, path.basename(dir));
-    const summary = JSON.parse(fs.readFileSync(path.join(abs, 'summary.json'), 'utf8')) as RunSummary;
-    return { seed: summary.seed, dir: abs, summary };
-  });
-  variants.set(e.variant, runs);
+// The runs are found in the folder itself, not in comparison.json: sweeps of a subset of
+// the variants or seeds (run side by side to use both cores) each rewrite that file.
+const comparisonFile = path.join(folder, 'comparison.json');
+const order = fs.existsSync(comparisonFile) ? (JSON.parse(fs.readFileSync(comparisonFile, 'utf8')) as ComparisonEntry[]).map((e) => e.variant) : [];
+const found = new Map<string, Map<number, Run>>();
+for (const name of fs.readdirSync(folder).sort()) {
+  const file = path.join(folder, name, 'summary.json');
+  if (!fs.existsSync(file)) continue;
+  const summary = JSON.parse(fs.readFileSync(file, 'utf8')) as RunSummary;
+  if (summary.status !== 'completed' || !summary.variant) continue;
+  const bySeed = found.get(summary.variant) ?? new Map<number, Run>();
+  // Run folders are named by start time: a later completed run of the same seed replaces an earlier one.
+  if (bySeed.has(summary.seed)) console.error(`${summary.variant} seed ${summary.seed}: ${name} replaces ${path.basename((bySeed.get(summary.seed) as Run).dir)}`);
+  bySeed.set(summary.seed, { seed: summary.seed, dir: path.join(folder, name), summary });
+  found.set(summary.variant, bySeed);
 }
+const rank = (v: string): number => (order.includes(v) ? order.indexOf(v) : order.length);
+const variants = new Map<string, Run[]>(
+  [...found.keys()].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b)).map((v) => [v, [...(found.get(v) as Map<number, Run>).values()].sort((a, b) => a.seed - b.seed)]),
+);
 
 const f = (x: number, d = 4): string => x.toFixed(d).replace(/^(-?)0\./, '$1.');
 const signed = (x: number, d = 4): string => `${x >= 0 ? '+' : '−'}${f(Math.abs(x), d)}`;
@@ -135,61 +145,88 @@ for (const [variant, runs] of variants) {
     for (const m of metrics) popularity[m].push(e[`popularity_${m}`]);
   }
 }
+let sasrec: Record<string, number> | null = null;
+if (sasrecDir) {
+  // SASRec does not read the IDs: trained once, on the split every run shares.
+  const e = JSON.parse(fs.readFileSync(path.join(sasrecDir, 'eval.json'), 'utf8')) as { baselines?: { sasrec?: { test: Record<string, number> } } };
+  if (!e.baselines?.sasrec) throw new Error(`${sasrecDir}/eval.json: no sasrec baseline`);
+  sasrec = e.baselines.sasrec.test;
+  retrievalLines.push(`| SASRec (same split, trained once) | – | ${metrics.map((m) => f((sasrec as Record<string, number>)[m])).join(' | ')} |`);
+}
 if (popularity) {
   // Popularity does not depend on the IDs: every run scores the same counts on the same split.
   retrievalLines.push(`| most-popular (same split) | – | ${metrics.map((m) => f((popularity as Record<string, number[]>)[m][0])).join(' | ')} |`);
 }
 
-// 3. Paired differences.
-const pairs: [string, string][] = [
+// 3. Paired differences. A side is a variant's retriever (one run a seed) or SASRec (one
+// run for every seed: it does not read the IDs).
+interface Side {
+  label: string;
+  model: 'retriever' | 'sasrec';
+  /** The run to read for a seed; undefined when that seed has none. */
+  dirFor(seed: number): string | undefined;
+  /** null: any seed (SASRec). */
+  seeds: number[] | null;
+}
+const variantSide = (variant: string): Side => {
+  const bySeed = new Map((variants.get(variant) ?? []).filter((r) => r.summary.eval).map((r) => [r.seed, r.dir]));
+  return { label: variant, model: 'retriever', dirFor: (seed) => bySeed.get(seed), seeds: [...bySeed.keys()] };
+};
+const sasrecSide: Side | null = sasrecDir ? { label: 'sasrec', model: 'sasrec', dirFor: () => sasrecDir, seeds: null } : null;
+const pairs: [Side, Side][] = [
   ['baseline', 'full'],
   ['rkmeans', 'full'],
   ['baseline', 'full-fused'],
   ['fused-plain', 'full-fused'],
   ['baseline', 'rkmeans'],
-];
+].map(([a, b]) => [variantSide(a), variantSide(b)]);
+if (sasrecSide) for (const v of ['full', 'full-fused', 'rkmeans']) pairs.push([variantSide(v), sasrecSide]);
 const pairedLines = [
   '| B − A | metric | per seed: difference [95% paired interval] | over seeds: mean difference [95% interval over users], p |',
   '| --- | --- | --- | --- |',
 ];
 const pairedRows: unknown[] = [];
-for (const [a, b] of pairs) {
-  const runsA = new Map((variants.get(a) ?? []).filter((r) => r.summary.eval).map((r) => [r.seed, r]));
-  const runsB = (variants.get(b) ?? []).filter((r) => r.summary.eval && runsA.has(r.seed));
-  if (runsB.length === 0) continue;
+const testRanks = (dir: string, model: Side['model']): { users: string[]; test: number[] } | null => {
+  const r = readRanks(dir);
+  const m = r.models[model];
+  return m ? { users: r.users, test: Array.from(m.test) } : null;
+};
+for (const [A, B] of pairs) {
+  const seeds = A.seeds === null ? B.seeds : B.seeds === null ? A.seeds : A.seeds.filter((x) => (B.seeds as number[]).includes(x));
+  if (!seeds || seeds.length === 0) continue;
+  seeds.sort((x, y) => x - y);
   for (const metric of ['recall@10', 'ndcg@10']) {
     const perSeed: string[] = [];
-    // users -> summed difference and count, over the seeds both variants completed
+    // users -> summed difference and count, over the seeds both sides completed
     const sums = new Map<string, { d: number; n: number }>();
     const seedRows: unknown[] = [];
-    for (const rb of runsB) {
-      const ra = runsA.get(rb.seed) as Run;
-      const ranksA = readRanks(ra.dir);
-      const ranksB = readRanks(rb.dir);
+    for (const seed of seeds) {
+      const ranksA = testRanks(A.dirFor(seed) as string, A.model);
+      const ranksB = testRanks(B.dirFor(seed) as string, B.model);
+      if (!ranksA || !ranksB) continue;
       const index = new Map(ranksB.users.map((u, i) => [u, i]));
       const xa: number[] = [];
       const xb: number[] = [];
       ranksA.users.forEach((u, i) => {
         const j = index.get(u);
-        if (j === undefined || !ranksA.models.retriever || !ranksB.models.retriever) return;
-        xa.push(ranksA.models.retriever.test[i]);
-        xb.push(ranksB.models.retriever.test[j]);
-        const ya = perUser([ranksA.models.retriever.test[i]], metric)[0];
-        const yb = perUser([ranksB.models.retriever.test[j]], metric)[0];
+        if (j === undefined) return;
+        xa.push(ranksA.test[i]);
+        xb.push(ranksB.test[j]);
         const s = sums.get(u) ?? { d: 0, n: 0 };
-        s.d += yb - ya;
+        s.d += perUser([ranksB.test[j]], metric)[0] - perUser([ranksA.test[i]], metric)[0];
         s.n += 1;
         sums.set(u, s);
       });
       const d = pairedBootstrap(perUser(xa, metric), perUser(xb, metric), { samples: 2000, seed: 0 });
-      seedRows.push({ seed: rb.seed, ...d });
-      perSeed.push(`seed ${rb.seed}: ${signed(d.difference)} [${signed(d.low)}, ${signed(d.high)}]`);
+      seedRows.push({ seed, ...d });
+      perSeed.push(`seed ${seed}: ${signed(d.difference)} [${signed(d.low)}, ${signed(d.high)}]`);
     }
+    if (seedRows.length === 0) continue;
     const users = [...sums.values()];
     const over = pairedBootstrap(new Float64Array(users.length), Float64Array.from(users, (s) => s.d / s.n), { samples: 2000, seed: 0 });
-    pairedRows.push({ a, b, metric, seeds: seedRows, over_seeds: over });
+    pairedRows.push({ a: A.label, b: B.label, metric, seeds: seedRows, over_seeds: over });
     const p = over.p < 0.001 ? '< .001' : `= ${f(over.p, 3)}`;
-    pairedLines.push(`| ${b} − ${a} | ${metric} | ${perSeed.join('; ')} | ${signed(over.difference)} [${signed(over.low)}, ${signed(over.high)}], p ${p} |`);
+    pairedLines.push(`| ${B.label} − ${A.label} | ${metric} | ${perSeed.join('; ')} | ${signed(over.difference)} [${signed(over.low)}, ${signed(over.high)}], p ${p} |`);
   }
 }
 
@@ -199,7 +236,7 @@ for (const file of ['comparison.json', 'comparison.md']) {
   const text = fs.readFileSync(path.join(folder, file), 'utf8').split(path.resolve(folder, '..', '..') + path.sep).join('');
   fs.writeFileSync(path.join(outDir, file), text);
 }
-fs.writeFileSync(path.join(outDir, 'results.json'), JSON.stringify({ ids: idRows, retrieval: retrievalRows, popularity, paired: pairedRows }, null, 1) + '\n');
+fs.writeFileSync(path.join(outDir, 'results.json'), JSON.stringify({ ids: idRows, retrieval: retrievalRows, popularity, sasrec, paired: pairedRows }, null, 1) + '\n');
 const md = [
   'IDs (mean ± sample std over seeds; collaborative figures: the last 12 logged steps of each run):',
   '',
