@@ -348,7 +348,7 @@ export const KEYS: readonly KeySpec[] = [
   },
   {
     path: 'eval.retrieval.architecture', kind: 'enum', default: 'decoder', values: ['decoder', 'encoder-decoder'],
-    description: 'The generative retriever: `decoder` (one vector per history item, a causal transformer, the next ID token by token from its last output; trains on every position of a window in one pass) or `encoder-decoder` (TIGER: the history as L+1 tokens per item through a bidirectional encoder, a decoder with cross-attention generates the next ID). On the Scientific example at equal epochs the encoder-decoder was clearly better and cost 16x the CPU (studies/retrieval/README.md).',
+    description: 'The generative retriever: `decoder` (one vector per history item, a causal transformer, the next ID token by token from its last output; trains on every position of a window in one pass) or `encoder-decoder` (TIGER: the history as L+1 tokens per item through a bidirectional encoder, a decoder with cross-attention generates the next ID). On the Scientific example the encoder-decoder was clearly better at equal epochs, at 16x the CPU; at equal CPU the decoder matched it (studies/retrieval/README.md).',
   },
   {
     path: 'eval.retrieval.layers', kind: 'int', default: 2, min: 1, max: 24,
