@@ -186,10 +186,13 @@ const pairedLines = [
   '| --- | --- | --- | --- |',
 ];
 const pairedRows: unknown[] = [];
-const testRanks = (dir: string, model: Side['model']): { users: string[]; test: number[] } | null => {
-  const r = readRanks(dir);
+// Each run's ranks file is read once, though many pairs and both metrics use it.
+const ranksFiles = new Map<string, ReturnType<typeof readRanks>>();
+const testRanks = (dir: string, model: Side['model']): { users: string[]; test: ArrayLike<number> } | null => {
+  const r = ranksFiles.get(dir) ?? readRanks(dir);
+  ranksFiles.set(dir, r);
   const m = r.models[model];
-  return m ? { users: r.users, test: Array.from(m.test) } : null;
+  return m ? { users: r.users, test: m.test } : null;
 };
 for (const [A, B] of pairs) {
   const seeds = A.seeds === null ? B.seeds : B.seeds === null ? A.seeds : A.seeds.filter((x) => (B.seeds as number[]).includes(x));
