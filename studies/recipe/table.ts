@@ -179,6 +179,8 @@ const pairs: [Side, Side][] = [
   ['baseline', 'full-fused'],
   ['fused-plain', 'full-fused'],
   ['baseline', 'rkmeans'],
+  ['fused-plain', 'full-fused-items'],
+  ['full-fused', 'full-fused-items'],
 ].map(([a, b]) => [variantSide(a), variantSide(b)]);
 if (sasrecSide) for (const v of ['full', 'full-fused', 'rkmeans']) pairs.push([variantSide(v), sasrecSide]);
 const pairedLines = [
