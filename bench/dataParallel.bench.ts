@@ -9,6 +9,7 @@
  * Also reports whether tfjs-wasm's threaded build can start in Node.
  */
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { workerSource } from '../src/engine/util/workerSource';
 import * as os from 'node:os';
 import { initBackend } from '../src/engine/tf/backend';
 import { RqVae } from '../src/engine/model/rqvae';
@@ -73,12 +74,6 @@ async function workerMain(job: ShardJob): Promise<void> {
   port.postMessage(`ready; shard step before serving ${selfCheckMs.toFixed(0)} ms`);
 }
 
-/** Workers run this file too: compiled (dist) as is, as TypeScript through tsx's require hook. */
-function workerBootstrap(): string {
-  const file = JSON.stringify(__filename);
-  return __filename.endsWith('.ts') ? `require('tsx/cjs'); require(${file});` : `require(${file});`;
-}
-
 function once<T>(w: Worker): Promise<T> {
   return new Promise((resolve, reject) => {
     const fail = (e: Error): void => reject(e);
@@ -103,7 +98,7 @@ async function main(): Promise<void> {
   const workers = Number(process.argv[process.argv.indexOf('--workers') + 1] || 2) || 2;
   const steps = Number(process.argv[process.argv.indexOf('--steps') + 1] || 10) || 10;
   const load0 = os.loadavg()[0];
-  const pool = Array.from({ length: workers }, (_, shard) => new Worker(workerBootstrap(), { eval: true, workerData: { shard, shards: workers } }));
+  const pool = Array.from({ length: workers }, (_, shard) => new Worker(workerSource(__filename), { eval: true, workerData: { shard, shards: workers } }));
   const ready = await Promise.all(pool.map((w) => once<string>(w)));
   console.log(`workers: ${ready.join(' | ')}`);
   let lastApply: string[] = [];

@@ -1,11 +1,13 @@
 // semid eval --resume: an evaluation interrupted by Ctrl-C (exit 130) continues from its
 // checkpoint and ends with exactly the results of an uninterrupted one (same ranks per
 // user, same metrics), for the retriever and SASRec (dropout on, so the dropout and
-// batch-order streams must be restored too). Tiny: the bundled Scientific example, a
+// batch-order streams must be restored too); SASRec trains in line in the uninterrupted
+// evaluation and on its second thread (eval.parallel) in the interrupted one. Tiny: the bundled Scientific example, a
 // 2-epoch tokenizer, 1-layer models for 3 epochs.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { EXAMPLE, runCli, runDirOf, startCli, tempDir } from '../support/cli';
 
@@ -32,7 +34,8 @@ test('semid eval --resume after Ctrl-C gives the results of an uninterrupted eva
   fs.cpSync(runDirOf(trained), whole, { recursive: true });
   fs.cpSync(runDirOf(trained), parts, { recursive: true });
 
-  const uninterrupted = await runCli(['eval', whole, ...EVAL]);
+  // In line here, on a second thread (eval.parallel, the default) in the interrupted one: the same results.
+  const uninterrupted = await runCli(['eval', whole, ...EVAL, '--set', 'eval.parallel=false']);
   assert.equal(uninterrupted.code, 0, uninterrupted.stderr);
   assert.ok(!fs.existsSync(path.join(whole, 'eval_checkpoint')), 'a finished evaluation leaves no checkpoint');
 
@@ -52,8 +55,14 @@ test('semid eval --resume after Ctrl-C gives the results of an uninterrupted eva
   assert.match(interrupted.stderr, /continue with: semid eval .* --resume/);
   assert.ok(!fs.existsSync(path.join(parts, 'eval.json')), 'no eval.json from an interrupted evaluation');
   // The stop fell inside the retriever's training (epoch 2 or 3): the resume has a fit to continue, not just ranks to redo.
-  const saved = JSON.parse(fs.readFileSync(path.join(parts, 'eval_checkpoint', 'state.json'), 'utf8')) as { models: { retriever?: { state?: { epoch: number; finished: unknown } } } };
+  type Saved = { state?: { epoch: number; finished: unknown } };
+  const saved = JSON.parse(fs.readFileSync(path.join(parts, 'eval_checkpoint', 'state.json'), 'utf8')) as { models: { retriever?: Saved; sasrec?: Saved } };
   assert.ok(saved.models.retriever?.state && saved.models.retriever.state.finished === null && saved.models.retriever.state.epoch >= 2, JSON.stringify(saved.models));
+  if (os.availableParallelism() >= 2) {
+    // SASRec trained on its thread meanwhile and saved its fit on the stop.
+    assert.match(interrupted.stderr, /eval sasrec: trains on a second thread/);
+    assert.ok(saved.models.sasrec?.state, JSON.stringify(saved.models));
+  }
 
   // Other settings are refused (exit 2, naming the key); the checkpoint stays.
   const mismatched = await runCli(['eval', parts, ...EVAL, '--set', 'eval.retrieval.seed=7', '--resume']);

@@ -9,6 +9,7 @@ import { DataError } from '../data/types';
 import { RunStopped } from '../util/cancellation';
 import { ExportInputError } from '../export/storedModel';
 import { EvalInputError, EvalInterrupted } from '../eval/errors';
+import { ENGINE_THREADS, engineThread } from '../util/workerSource';
 
 // Loaded on demand: `--help`, `--version` and `inspect` start without TensorFlow.js.
 const COMMANDS: Record<CommandName, (args: string[]) => Promise<number>> = {
@@ -62,29 +63,38 @@ async function main(argv: string[]): Promise<number | null> {
   return COMMANDS[command](rest);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    if (code !== null) process.exitCode = code;
-  },
-  (e: unknown) => {
-    if (e instanceof RunStopped) {
-      // A stop while the data was loading, before any run directory existed.
-      process.stderr.write('semid: stopped while loading the data, before the run started; nothing was written\n');
-      process.exitCode = EXIT.interrupted;
-    } else if (e instanceof UsageError) {
-      const usage = e.command ? COMMAND_USAGE[e.command] : USAGE;
-      process.stderr.write(`semid: ${e.message}\n\n${usage}\n`);
-      process.exitCode = EXIT.invalid;
-    } else if (e instanceof EvalInterrupted) {
-      process.stderr.write(`semid: ${e.message}\n`);
-      process.exitCode = EXIT.interrupted;
-    } else if (e instanceof PathError || e instanceof ExperimentError || e instanceof ExportInputError || e instanceof InspectError || e instanceof PrefixSyntaxError || e instanceof RunRefusedError || e instanceof EvalInputError || e instanceof DataError) {
-      process.stderr.write(`${e instanceof PathError ? 'semid: ' : ''}${e.message}\n`);
-      process.exitCode = EXIT.invalid;
-    } else {
-      process.stderr.write(`semid: ${e instanceof Error ? e.message : String(e)}\n`);
-      if (process.env.SEMID_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
-      process.exitCode = EXIT.failed;
-    }
-  },
-);
+// A worker thread of the engine's own (the bundle is its code too) runs its job, not the CLI.
+if (engineThread() === ENGINE_THREADS.sasrec) {
+  void import('../eval/sasrecThread').then((m) => m.serveSasrecThread());
+} else {
+  runCli();
+}
+
+function runCli(): void {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      if (code !== null) process.exitCode = code;
+    },
+    (e: unknown) => {
+      if (e instanceof RunStopped) {
+        // A stop while the data was loading, before any run directory existed.
+        process.stderr.write('semid: stopped while loading the data, before the run started; nothing was written\n');
+        process.exitCode = EXIT.interrupted;
+      } else if (e instanceof UsageError) {
+        const usage = e.command ? COMMAND_USAGE[e.command] : USAGE;
+        process.stderr.write(`semid: ${e.message}\n\n${usage}\n`);
+        process.exitCode = EXIT.invalid;
+      } else if (e instanceof EvalInterrupted) {
+        process.stderr.write(`semid: ${e.message}\n`);
+        process.exitCode = EXIT.interrupted;
+      } else if (e instanceof PathError || e instanceof ExperimentError || e instanceof ExportInputError || e instanceof InspectError || e instanceof PrefixSyntaxError || e instanceof RunRefusedError || e instanceof EvalInputError || e instanceof DataError) {
+        process.stderr.write(`${e instanceof PathError ? 'semid: ' : ''}${e.message}\n`);
+        process.exitCode = EXIT.invalid;
+      } else {
+        process.stderr.write(`semid: ${e instanceof Error ? e.message : String(e)}\n`);
+        if (process.env.SEMID_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+        process.exitCode = EXIT.failed;
+      }
+    },
+  );
+}

@@ -95,6 +95,7 @@ export interface ExperimentConfig {
   eval: {
     enabled: boolean;
     baselines: EvalBaseline[];
+    parallel: boolean;
     retrieval: RetrievalOptions;
   };
   variants: Record<string, Record<string, unknown>>;
@@ -140,6 +141,7 @@ export function defaultConfig(): Omit<ExperimentConfig, 'name'> {
     eval: {
       enabled: false,
       baselines: ['popularity', 'sasrec'],
+      parallel: true,
       retrieval: {
         architecture: 'decoder', layers: 2, heads: 2, d_model: 128, ff: 256, dropout: 0.1, lr: 0.001, batch_size: 128, epochs: 30,
         patience: 3, minutes: 20, beams: 20, max_history: 20, valid_users: 2000, seed: 0,

@@ -347,6 +347,10 @@ export const KEYS: readonly KeySpec[] = [
     description: 'Baselines scored by the same evaluator on the same split: `popularity` (most popular) and `sasrec` (full-softmax cross-entropy, the retriever\'s size).',
   },
   {
+    path: 'eval.parallel', kind: 'bool', default: true,
+    description: 'Train SASRec on a second thread while the retriever trains, when the backend computes on one core (`wasm`, `cpu`) and the machine has two or more: the evaluation then takes about the longer of the two trainings, not their sum. The results are the same either way.',
+  },
+  {
     path: 'eval.retrieval.architecture', kind: 'enum', default: 'decoder', values: ['decoder', 'encoder-decoder'],
     description: 'The generative retriever: `decoder` (one vector per history item, a causal transformer, the next ID token by token from its last output; trains on every position of a window in one pass) or `encoder-decoder` (TIGER: the history as L+1 tokens per item through a bidirectional encoder, a decoder with cross-attention generates the next ID). On the Scientific example the encoder-decoder was clearly better at equal epochs, at 16x the CPU; at equal CPU the decoder matched it (studies/retrieval/README.md).',
   },

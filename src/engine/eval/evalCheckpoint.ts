@@ -104,31 +104,21 @@ export class EvalCheckpoint {
   }
 
   fitStore(model: CheckpointedModel): FitStore {
-    return {
-      load: (tensors: NamedTensor[]): FitState | null => {
-        const entry = this.data.models[model];
-        if (!entry?.tensors || !entry.state) return null;
-        readTensorsInto(this.tf, path.join(this.dir, entry.tensors), 'tensors', tensors);
-        return structuredClone(entry.state);
-      },
-      save: (state: FitState, tensors: NamedTensor[]): void => {
-        const previous = this.data.models[model]?.tensors;
-        // A fresh folder per save, named by the global step (and the epoch boundary it may sit on).
-        // Never the one state.json names (a stop right after an epoch-end save has the same
-        // position): that stays whole until state.json names the new one.
-        const base = `${model}-${state.steps}-${state.epoch}-${state.batch}${state.finished ? '-final' : ''}`;
-        let folder = base;
-        for (let n = 2; folder === previous; n++) folder = `${base}.${n}`;
-        const target = path.join(this.dir, folder);
-        // Anything already there is a partial save of a killed process, named by no state.json.
-        fs.rmSync(target, { recursive: true, force: true });
-        fs.mkdirSync(target, { recursive: true });
-        writeTensors(target, 'tensors', tensors, {});
-        this.data.models[model] = { tensors: folder, state: structuredClone(state) };
-        this.write();
-        if (previous) fs.rmSync(path.join(this.dir, previous), { recursive: true, force: true });
-      },
-    };
+    return tensorFitStore(this.tf, this.fitEntry(model), (folder, state) => this.recordFit(model, folder, state));
+  }
+
+  /** Where the model's fit was last saved, for a store in another thread (eval/sasrecThread.ts); null when it has none. */
+  fitEntry(model: CheckpointedModel): FitEntry {
+    const entry = this.data.models[model];
+    return { dir: this.dir, model, folder: entry?.tensors ?? null, state: entry?.state ? structuredClone(entry.state) : null };
+  }
+
+  /** A save whose tensors are written (in `folder`): state.json names it, and the previous folder goes. */
+  recordFit(model: CheckpointedModel, folder: string, state: FitState): void {
+    const previous = this.data.models[model]?.tensors;
+    this.data.models[model] = { tensors: folder, state: structuredClone(state) };
+    this.write();
+    if (previous && previous !== folder) fs.rmSync(path.join(this.dir, previous), { recursive: true, force: true });
   }
 
   /** The evaluation finished (eval.json written): nothing left to resume. */
@@ -141,10 +131,51 @@ export class EvalCheckpoint {
   }
 }
 
+/** One model's last save: the checkpoint folder, the tensor folder in it and the fit state. */
+export interface FitEntry {
+  dir: string;
+  model: CheckpointedModel;
+  folder: string | null;
+  state: FitState | null;
+}
+
+/**
+ * A FitStore over a model's checkpoint: loads the entry's tensors, writes each save's
+ * tensors to a fresh folder and hands it to `onSaved`, which records it in state.json
+ * (directly in the evaluating thread, by a message from a second one).
+ */
+export function tensorFitStore(tf: TF, entry: FitEntry, onSaved: (folder: string, state: FitState) => void): FitStore {
+  let last = entry.folder;
+  return {
+    load: (tensors: NamedTensor[]): FitState | null => {
+      if (entry.folder === null || entry.state === null) return null;
+      readTensorsInto(tf, path.join(entry.dir, entry.folder), 'tensors', tensors);
+      return structuredClone(entry.state);
+    },
+    save: (state: FitState, tensors: NamedTensor[]): void => {
+      // A fresh folder per save, named by the global step (and the epoch boundary it may sit on).
+      // Never the last one (a stop right after an epoch-end save has the same position): that
+      // stays whole until state.json names the new one.
+      const base = `${entry.model}-${state.steps}-${state.epoch}-${state.batch}${state.finished ? '-final' : ''}`;
+      let folder = base;
+      for (let n = 2; folder === last; n++) folder = `${base}.${n}`;
+      const target = path.join(entry.dir, folder);
+      // Anything already there is a partial save of a killed process, named by no state.json.
+      fs.rmSync(target, { recursive: true, force: true });
+      fs.mkdirSync(target, { recursive: true });
+      writeTensors(target, 'tensors', tensors, {});
+      last = folder;
+      onSaved(folder, state);
+    },
+  };
+}
+
 /** The settings that decide an evaluation's results (`enabled` only says whether training evaluates). */
 function evalSettings(config: ExperimentConfig): Record<string, unknown> {
-  const { enabled: _enabled, ...rest } = config.eval;
+  // `parallel` decides where SASRec trains, not what it learns.
+  const { enabled: _enabled, parallel: _parallel, ...rest } = config.eval;
   void _enabled;
+  void _parallel;
   return JSON.parse(JSON.stringify(rest)) as Record<string, unknown>;
 }
 
