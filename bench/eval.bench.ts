@@ -8,6 +8,8 @@
  * 1 thread), and the ratio of their per-step CPU times.
  *   node --import tsx bench/eval.bench.ts [run-dir] [--steps 10] [--decode-batches 3] [--no-reference]
  * (default run: the newest under examples/beauty/runs/beauty/).
+ *   node --import tsx bench/eval.bench.ts --end-to-end
+ * trains and evaluates the default experiment instead, with and without eval.parallel (bench/evalEndToEnd.ts).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -28,6 +30,7 @@ import { lossAndGradients, type SequenceRanker } from '../src/engine/eval/ranker
 import type { TF } from '../src/engine/tf/types';
 import { spawnSync } from 'node:child_process';
 import { PYTHON, ensurePythonModules } from './pythonTorch';
+import { endToEnd } from './evalEndToEnd';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -44,6 +47,7 @@ function timed<T>(f: () => T): { value: T; wall: number; cpu: number } {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--end-to-end')) return endToEnd();
   const runDir = process.argv[2] && !process.argv[2].startsWith('--') ? path.resolve(process.argv[2]) : newestBeautyRun();
   const steps = arg('steps', 10);
   const decodeBatches = arg('decode-batches', 3);
