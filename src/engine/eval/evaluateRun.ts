@@ -2,9 +2,10 @@
  * Evaluates a finished run's semantic IDs as TIGER does (design §5): split the run's
  * interactions, train the generative retriever (and SASRec, on a second thread with
  * `eval.parallel`) on the training part with early stopping on validation, rank every
- * user's validation and test item, score the baselines on the same split, and write eval.json, eval_ranks.json, summary.json's
- * `eval` and the eval events of metrics.jsonl. `semid eval` and the evaluation after
- * training (an experiment with an `eval:` block) both come here.
+ * user's validation and test item, score the baselines on the same split, and write
+ * eval.json, eval_ranks.json, summary.json's `eval` and the eval events of metrics.jsonl.
+ * `semid eval` and the evaluation after training (an experiment with an `eval:` block)
+ * both come here.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';

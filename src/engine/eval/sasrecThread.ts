@@ -23,7 +23,7 @@ import { tensorFitStore, type EvalCheckpoint, type FitEntry, type RankedModel } 
 import { trainAndRank, transformerShape, type EvalData, type EvalSink, type ModelJob } from './trainAndRank';
 import { ENGINE_THREADS, workerSource } from '../util/workerSource';
 
-
+/** SASRec as an evaluation job, in line or on its thread. */
 export function sasrecJob(tf: TF, options: EvalData['options'], items: number): ModelJob {
   return {
     name: 'sasrec',
