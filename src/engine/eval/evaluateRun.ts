@@ -29,8 +29,9 @@ import type { FitResult } from './fit';
 import { evalRandom } from './streams';
 import { EvalInputError, EvalInterrupted } from './errors';
 import { EvalCheckpoint, type RankedModel, type ResumeMode } from './evalCheckpoint';
-import { round, trainAndRank, transformerShape, type EvalData, type EvalSink, type ModelJob } from './trainAndRank';
+import { trainAndRank, transformerShape, type EvalData, type EvalSink, type ModelJob } from './trainAndRank';
 import { sasrecInParallel, sasrecJob, SasrecThread } from './sasrecThread';
+import { round } from '../util/round';
 
 export const EVAL_FILES = { report: 'eval.json', ranks: 'eval_ranks.json' } as const;
 

@@ -14,6 +14,7 @@ import type { TransformerShape } from './model/causalTransformer';
 import { fitRanker, RANK_BATCH, type FitHooks, type FitStore } from './fit';
 import { rankCases, type SequenceRanker } from './ranker';
 import { EvalInterrupted } from './errors';
+import { round } from '../util/round';
 
 /** Where an evaluation's progress and stop requests go. */
 export interface EvalSink {
@@ -95,9 +96,4 @@ async function rankAll(model: SequenceRanker, cases: EvalCase[], name: Checkpoin
   sink.emit({ type: 'eval_progress', time: new Date().toISOString(), step: data.step, model: name, phase: 'rank', epoch: 0, epochs: 0, model_step: 0, loss: null, valid_recall10: null, best: false, seconds: round(seconds, 1) });
   sink.log('info', `eval ${name}: ranked ${cases.length} users in ${seconds.toFixed(1)} s`);
   return result;
-}
-
-export function round(x: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
 }

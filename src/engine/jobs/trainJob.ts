@@ -21,6 +21,7 @@ import { trainRqVae } from '../train/trainer';
 import { trainResidualKMeans } from '../train/residualKMeans';
 import { RunRecorder, type JobListener } from './runRecorder';
 import { evaluateAfterTraining } from '../eval/afterTraining';
+import { round } from '../util/round';
 
 export interface TrainJobRequest {
   config: ExperimentConfig;
@@ -267,11 +268,6 @@ function initialSummary(runId: string, request: TrainJobRequest, hash: string, b
     collision_rate: null,
     unique_sid_ratio: null,
   };
-}
-
-function round(x: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
 }
 
 /** The run directory of an error thrown by runTrainJob, if it got that far. */
