@@ -107,7 +107,7 @@ export class EvalCheckpoint {
     return tensorFitStore(this.tf, this.fitEntry(model), (folder, state) => this.recordFit(model, folder, state));
   }
 
-  /** Where the model's fit was last saved, for a store in another thread (eval/sasrecThread.ts); null when it has none. */
+  /** Where the model's fit was last saved, for a store in another thread (eval/sasrecThread.ts); folder and state null when it has none. */
   fitEntry(model: CheckpointedModel): FitEntry {
     const entry = this.data.models[model];
     return { dir: this.dir, model, folder: entry?.tensors ?? null, state: entry?.state ? structuredClone(entry.state) : null };
