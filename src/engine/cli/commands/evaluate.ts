@@ -40,7 +40,7 @@ export async function evalCommand(args: string[]): Promise<number> {
   }
   const runtime = await initBackend(config.engine.backend, config.engine.threads);
   const reporter = new TerminalReporter();
-  reporter.log('info', `backend: ${runtime.backend} (${runtime.reason})`);
+  reporter.log('info', `backend: ${runtime.reason}`);
   const recorder = new RunRecorder(runDir, reporter);
   const uninstall = stopOnInterrupt(reporter, 'evaluation');
   try {
