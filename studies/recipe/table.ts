@@ -242,18 +242,15 @@ for (const file of ['comparison.json', 'comparison.md']) {
   fs.writeFileSync(path.join(outDir, file), text);
 }
 fs.writeFileSync(path.join(outDir, 'results.json'), JSON.stringify({ ids: idRows, retrieval: retrievalRows, popularity, sasrec, paired: pairedRows }, null, 1) + '\n');
+// A tokenizer-only sweep (eval off) has no retrieval: its sections are left out, not printed empty.
+const evaluated = Object.keys(retrievalRows).length > 0;
 const md = [
   'IDs (mean ± sample std over seeds; collaborative figures: the last 12 logged steps of each run):',
   '',
   ...idLines,
-  '',
-  'Retrieval, test split (leave-one-out), mean ± std over seeds:',
-  '',
-  ...retrievalLines,
-  '',
-  'Paired differences (the same users; 2,000 bootstrap resamples):',
-  '',
-  ...pairedLines,
+  ...(evaluated
+    ? ['', 'Retrieval, test split (leave-one-out), mean ± std over seeds:', '', ...retrievalLines, '', 'Paired differences (the same users; 2,000 bootstrap resamples):', '', ...pairedLines]
+    : []),
 ].join('\n');
 fs.writeFileSync(path.join(outDir, 'results.md'), md + '\n');
 console.log(md);
