@@ -271,15 +271,18 @@ test('balance term at its default settings raises level-0 usage where the first 
   const data = new Float32Array(items * dim);
   for (let i = 0; i < items; i++) for (let k = 0; k < dim; k++) data[i * dim + k] = (k < 2 ? 3 : 0) + 0.3 * random.normal();
   const features = { rows: items, dim, data };
-  const settings = (weight: number): Overrides => ({
+  const settings = (weight: number, fade = false): Overrides => ({
     model: { encoder: [32], latent_dim: 8, levels: 2, codebook_size: [32, 32], beta: 0.25 },
     train: { epochs: 40, batch_size: 128, lr: 0.001, seed: 3, kmeans_init: false },
-    balance: { weight },
+    balance: { weight, fade },
   });
   const plain = await trainRun(experiment(settings(0)), features, null);
   const balanced = await trainRun(experiment(settings(1)), features, null);
+  // balance.fade: the pull shrinks as use evens, yet must still lift a collapsed level.
+  const faded = await trainRun(experiment(settings(1, true)), features, null);
   assert.ok(plain.usage[0] <= 0.25, `the plain run collapses: level-0 usage ${plain.usage[0]}`);
   assert.ok(balanced.usage[0] >= 2 * plain.usage[0], `balance raises level-0 usage: ${balanced.usage[0]} vs ${plain.usage[0]}`);
+  assert.ok(faded.usage[0] >= 2 * plain.usage[0], `faded balance raises level-0 usage: ${faded.usage[0]} vs ${plain.usage[0]}`);
 });
 
 const SCIENTIFIC = path.resolve(__dirname, '../../examples/scientific/scientific.rqvae.yaml');

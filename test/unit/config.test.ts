@@ -431,8 +431,8 @@ describe('features.fuse, variants and grid (active since the seed method)', () =
 describe('seed-method keys (active)', () => {
   const seedKeys = KEYS.filter((k) => /^(collab|dead_codes|balance)\./.test(k.path));
 
-  test('the seed method has its 20 collab.*, dead_codes.* and balance.* keys', () => {
-    assert.equal(seedKeys.length, 20); // + collab.pairs.file (issue 12), collab.weighting, collab.objective and balance.weighting (issue 13)
+  test('the seed method has its 21 collab.*, dead_codes.* and balance.* keys', () => {
+    assert.equal(seedKeys.length, 21); // + collab.pairs.file (issue 12), collab.weighting, collab.objective, balance.weighting and balance.fade (issue 13)
   });
 
   test('non-default values give no note', () => {

@@ -89,7 +89,7 @@ export interface ExperimentConfig {
     };
   };
   dead_codes: { reinit: boolean; window: number; min_usage: number };
-  balance: { weight: number; temperature: number; temperature_mode: BalanceTemperatureMode; weighting: TermWeighting };
+  balance: { weight: number; temperature: number; temperature_mode: BalanceTemperatureMode; weighting: TermWeighting; fade: boolean };
   engine: { backend: BackendRequest; threads: number | null };
   output: { dir: string };
   eval: {
@@ -135,7 +135,7 @@ export function defaultConfig(): Omit<ExperimentConfig, 'name'> {
       pairs: { window: 5, min_count: 2, criterion: 'llr', threshold: null, max_per_item: null, file: null },
     },
     dead_codes: { reinit: false, window: 200, min_usage: 1 },
-    balance: { weight: 0, temperature: 0.1, temperature_mode: 'relative', weighting: 'gradient' },
+    balance: { weight: 0, temperature: 0.1, temperature_mode: 'relative', weighting: 'gradient', fade: false },
     engine: { backend: 'auto', threads: null },
     output: { dir: 'runs' },
     eval: {

@@ -313,6 +313,14 @@ export const KEYS: readonly KeySpec[] = [
       'it works with `balance.weighting: gradient`.',
   },
   {
+    path: 'balance.fade', kind: 'bool', default: false, hashOmittedAt: false,
+    description:
+      'Scale the term by how uneven each level\'s code use is in the batch (0 when as even as random draws from even ' +
+      'use, about 1 − the share of codes in use otherwise): it pulls while use is uneven and stops once it is even. ' +
+      'Without it the gradient-weighted term keeps its full share of pull on an even level, pushing residuals off ' +
+      'their codes for noise-level evenness (studies/recipe/README.md, "Where the reconstruction cost comes from").',
+  },
+  {
     path: 'balance.weighting', kind: 'enum', default: 'gradient', values: ['fixed', 'gradient'],
     description:
       '`gradient` (default): the term\'s gradient at the latent is scaled each step to `balance.weight` x the norm of ' +

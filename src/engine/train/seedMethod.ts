@@ -10,6 +10,7 @@ import { PairSampler, writePairs, type MinedPairs } from '../pairs';
 import { duplicateMasks, inBatchAccuracy, symmetricInfoNce, straightThroughQuantized } from '../method/infoNce';
 import { keptPairs } from '../pairs/readPairsFile';
 import { balanceLossFromDistances } from '../method/balanceLoss';
+import { codeImbalance } from '../method/codeImbalance';
 import { GradientReference, probeGradient, scaleGradientBy, scaleGradientTo } from '../method/gradientRatio';
 import { alignmentTargets, type AlignmentTargets } from '../method/alignmentTargets';
 import { squaredDistances } from '../method/codeDistances';
@@ -44,6 +45,8 @@ export class SeedMethod {
   private pendingBalanceNorm: Tensor | null = null;
   /** The weight the balance term effectively had in the last step (fixed: balance.weight). */
   private balanceWeight: number;
+  /** `balance.fade`: each level's code imbalance in the last batch (codeImbalance.ts); 1 (full pull) before the first. */
+  private balanceFades: number[];
 
   private constructor(
     private readonly tf: TF,
@@ -62,6 +65,7 @@ export class SeedMethod {
     this.effectiveWeight = objective === 'items' ? 0 : fixedWeight;
     this.alignWeight = objective === 'pairs' ? 0 : fixedWeight;
     this.balanceWeight = config.balance.weighting === 'gradient' ? 0 : config.balance.weight;
+    this.balanceFades = model.codebooks.map(() => 1);
   }
 
   /** Mines the pairs (when the collaborative term is on) and writes them to the run directory. */
@@ -163,7 +167,18 @@ export class SeedMethod {
 
   /** Norm the balance term's gradient at the latent is scaled to this step (0 before the first measurement). */
   private balanceGradientTarget(): number {
-    return this.config.balance.weight * (this.latentGradient.current ?? 0);
+    return this.config.balance.weight * this.balanceShare() * (this.latentGradient.current ?? 0);
+  }
+
+  /** Each level's factor on its balance loss: its imbalance with `balance.fade`, else 1. */
+  private balanceFactors(): number[] {
+    return this.config.balance.fade ? this.balanceFades : this.balanceFades.map(() => 1);
+  }
+
+  /** The mean of balanceFactors: the share of the term's pull that remains. */
+  private balanceShare(): number {
+    const factors = this.balanceFactors();
+    return factors.reduce((s, f) => s + f, 0) / factors.length;
   }
 
   /** Norm the collaborative gradient is scaled to this step: weight x the reference (0 before the first measurement). */
@@ -229,8 +244,9 @@ export class SeedMethod {
       );
       const stacked = tf.concat(perLevel);
       report.push(stacked);
-      // With gradient weighting the scale ops set the pull.
-      total = tf.add(total, this.balanceGradientWeighted ? tf.mean(stacked) : tf.mul(tf.mean(stacked), this.config.balance.weight)) as Tensor1D;
+      // With gradient weighting the scale ops set the pull; the factors (balance.fade) set each level's part in it.
+      const faded = tf.mean(tf.mul(stacked, tf.tensor1d(this.balanceFactors())));
+      total = tf.add(total, this.balanceGradientWeighted ? faded : tf.mul(faded, this.config.balance.weight)) as Tensor1D;
     }
     return { total, report };
   }
@@ -295,7 +311,10 @@ export class SeedMethod {
     let extra = 0;
     if (collab !== null) extra += this.effectiveWeight * collab;
     if (align !== null) extra += this.alignWeight * align;
-    if (balance !== null && balance.length) extra += (this.balanceWeight * balance.reduce((s, v) => s + v, 0)) / balance.length;
+    if (balance !== null && balance.length) {
+      const factors = this.balanceFactors();
+      extra += (this.balanceWeight * balance.reduce((s, v, l) => s + factors[l] * v, 0)) / balance.length;
+    }
     return extra;
   }
 
@@ -307,6 +326,7 @@ export class SeedMethod {
     for (let l = 0; l < levels; l++) {
       for (let i = 0; i < rows; i++) column[i] = report.codes[i * levels + l];
       this.tracker.record(l, column);
+      if (this.config.balance.fade) this.balanceFades[l] = codeImbalance(column, this.config.model.codebook_size[l]);
     }
     const found = this.tracker.endStep(step);
     if (found) {
@@ -336,6 +356,7 @@ export class SeedMethod {
       reinitRandom: this.reinitRandom.getState(),
       latentGradient: this.latentGradient.getState(),
       balanceWeight: this.balanceWeight,
+      balanceFades: this.balanceFades,
     };
   }
 
@@ -345,6 +366,8 @@ export class SeedMethod {
     if (Array.isArray(state.reinitRandom)) this.reinitRandom.setState(state.reinitRandom as number[]);
     this.latentGradient.setState(state.latentGradient);
     if (this.balanceGradientWeighted && typeof state.balanceWeight === 'number' && Number.isFinite(state.balanceWeight)) this.balanceWeight = state.balanceWeight;
+    const fades = state.balanceFades;
+    if (Array.isArray(fades) && fades.length === this.balanceFades.length && fades.every((f) => typeof f === 'number' && Number.isFinite(f))) this.balanceFades = fades as number[];
   }
 }
 
