@@ -99,17 +99,19 @@ test('coherence on a hand-made example', () => {
   const codesOf = (i: number): number[] => codes[i];
   // u0: 0 vs 2 agree on both codes; u1: 0 vs 1 on the first only; u2: 3 vs 0 on none;
   // u3 has no validation item and does not count.
-  const four = coherence(codesOf, sequences([0, 0, 3, -1], [2, 1, 0, 1]), 2, new Random(1));
+  const four = coherence(codesOf, sequences([0, 0, 3, -1], [2, 1, 0, 1]), 2);
   assert.deepEqual(four.map((d) => [d.depth, d.users]), [[1, 2 / 3], [2, 1 / 3]]);
-  for (const d of four) assert.ok(d.random >= 0 && d.random <= 1);
-  // Two users: each one's random partner must be the other.
+  // Chance over all six (validation of u, test of v != u) pairs: 0 vs 1, 0 vs 0, 0 vs 2,
+  // 0 vs 0, 3 vs 2, 3 vs 1 agree on the first code 4 times, on both 3 times.
+  assert.deepEqual(four.map((d) => d.random), [4 / 6, 3 / 6]);
+  // Two users: each one's only other partner is the other.
   // Real: u0 (0 vs 2) both codes, u1 (3 vs 1) none. Random: 0 vs 1 first code only, 3 vs 2 none.
-  const two = coherence(codesOf, sequences([0, 3], [2, 1]), 2, new Random(1));
+  const two = coherence(codesOf, sequences([0, 3], [2, 1]), 2);
   assert.deepEqual(two, [
     { depth: 1, users: 0.5, random: 0.5 },
     { depth: 2, users: 0.5, random: 0 },
   ]);
-  assert.deepEqual(coherence(codesOf, sequences([-1], [0]), 2, new Random(1)), [
+  assert.deepEqual(coherence(codesOf, sequences([-1], [0]), 2), [
     { depth: 1, users: 0, random: 0 },
     { depth: 2, users: 0, random: 0 },
   ]);
@@ -128,7 +130,7 @@ test('coherence: random pairs sit at chance, coherent users above it', () => {
     while (codes[t][0] !== codes[v][0]) t = random.int(items);
     return t;
   });
-  const [d1, d2] = coherence((i) => codes[i], sequences(valid, test), 2, new Random(9));
+  const [d1, d2] = coherence((i) => codes[i], sequences(valid, test), 2);
   assert.ok(Math.abs(d1.random - 0.25) < 0.04, `random depth 1 ${d1.random}`);
   assert.ok(Math.abs(d2.random - 1 / 16) < 0.03, `random depth 2 ${d2.random}`);
   assert.ok(Math.abs(d1.users - 0.625) < 0.04, `users depth 1 ${d1.users}`); // 0.5 + 0.5 * 0.25

@@ -1,60 +1,60 @@
 import type { UserSequences } from '../data/types';
-import type { Random } from '../util/random';
 
 export interface CoherenceAtDepth {
   depth: number;
   /** Share of users whose validation and test items agree on the first `depth` codes. */
   users: number;
-  /** The same share for random pairs (one user's validation item, another's test item). */
+  /**
+   * The same share expected for random pairs: one user's validation item with another
+   * user's test item, averaged exactly over every other user (not sampled).
+   */
   random: number;
 }
 
 /**
  * Collaborative coherence (design §4): do consecutive items of one user share leading
  * codes more often than chance? Only users with both a validation and a test item
- * count. The random baseline pairs each such user's validation item with the test
- * item of another such user drawn at random: items then appear as often as they
- * do in the real pairs, so popular items that share codes do not flatter the score.
+ * count. Chance pairs each such user's validation item with the test item of every
+ * other such user: items then appear as often as they do in the real pairs, so popular
+ * items that share codes do not flatter the score. It is the exact mean, because one
+ * sampled partner per user left too few agreeing pairs at the deepest level to divide
+ * by (on Beauty about ten of 22,363 at depth 3).
  * `codesOf(i)` gives item i's codes (at least `levels` of them).
  */
-export function coherence(
-  codesOf: (item: number) => ArrayLike<number>,
-  sequences: UserSequences,
-  levels: number,
-  random: Random,
-): CoherenceAtDepth[] {
-  const valid: number[] = [];
-  const test: number[] = [];
-  for (let u = 0; u < sequences.users.length; u++) {
-    if (sequences.valid[u] >= 0 && sequences.test[u] >= 0) {
-      valid.push(sequences.valid[u]);
-      test.push(sequences.test[u]);
-    }
-  }
-  const n = valid.length;
+export function coherence(codesOf: (item: number) => ArrayLike<number>, sequences: UserSequences, levels: number): CoherenceAtDepth[] {
   const together = new Array<number>(levels).fill(0);
-  const apart = new Array<number>(levels).fill(0);
-  for (let u = 0; u < n; u++) {
-    const a = codesOf(valid[u]);
-    addSharedDepth(together, a, codesOf(test[u]), levels);
-    if (n > 1) {
-      let v = random.int(n - 1);
-      if (v >= u) v++; // any user but u
-      addSharedDepth(apart, a, codesOf(test[v]), levels);
+  // Per depth: how many validation / test items carry each prefix (keyed by its codes).
+  const validPrefixes = Array.from({ length: levels }, () => new Map<string, number>());
+  const testPrefixes = Array.from({ length: levels }, () => new Map<string, number>());
+  let n = 0;
+  for (let u = 0; u < sequences.users.length; u++) {
+    const [v, t] = [sequences.valid[u], sequences.test[u]];
+    if (v < 0 || t < 0) continue;
+    n++;
+    const a = codesOf(v);
+    const b = codesOf(t);
+    if (a.length < levels || b.length < levels) throw new RangeError(`an item has fewer than ${levels} codes`);
+    for (let l = 0, agree = true; l < levels; l++) {
+      agree = agree && a[l] === b[l];
+      if (agree) together[l]++;
+      count(validPrefixes[l], prefixKey(a, l));
+      count(testPrefixes[l], prefixKey(b, l));
     }
   }
-  return together.map((count, l) => ({
-    depth: l + 1,
-    users: n === 0 ? 0 : count / n,
-    random: n < 2 ? 0 : apart[l] / n,
-  }));
+  return together.map((agreeing, l) => {
+    let crossed = 0;
+    for (const [key, c] of validPrefixes[l]) crossed += c * (testPrefixes[l].get(key) ?? 0);
+    // Every (validation of u, test of v) with v != u: all crossings less the users' own pairs.
+    return { depth: l + 1, users: n === 0 ? 0 : agreeing / n, random: n < 2 ? 0 : (crossed - agreeing) / (n * (n - 1)) };
+  });
 }
 
-/** Counts the pair at every depth 1..d where its first d codes agree. */
-function addSharedDepth(into: number[], a: ArrayLike<number>, b: ArrayLike<number>, levels: number): void {
-  if (a.length < levels || b.length < levels) throw new RangeError(`an item has fewer than ${levels} codes`);
-  for (let l = 0; l < levels; l++) {
-    if (a[l] !== b[l]) return;
-    into[l]++;
-  }
+function prefixKey(codes: ArrayLike<number>, last: number): string {
+  let key = String(codes[0]);
+  for (let l = 1; l <= last; l++) key += ',' + codes[l];
+  return key;
+}
+
+function count(into: Map<string, number>, key: string): void {
+  into.set(key, (into.get(key) ?? 0) + 1);
 }

@@ -13,7 +13,6 @@ import { writeSemanticIds } from '../ids/semanticIdsFile';
 import { codebookStats, coherence } from '../diagnostics/codebookStats';
 import { writeFileAtomic } from '../run/atomicWrite';
 import { RUN_FILES } from '../../protocol/runLayout';
-import { Random } from '../util/random';
 import { evalRandom } from '../eval/streams';
 import type { TrainingInput, TrainingResult, TrainingSink } from './trainer';
 
@@ -70,7 +69,7 @@ export async function trainResidualKMeans(input: TrainingInput, sink: TrainingSi
   let squared = 0;
   for (let i = 0; i < residual.length; i++) squared += residual[i] * residual[i];
   const interactions = input.interactions;
-  const coherent = interactions === null ? null : coherence((i) => codes.subarray(i * levels, (i + 1) * levels), interactions, levels, Random.derive(config.train.seed, 'coherence'));
+  const coherent = interactions === null ? null : coherence((i) => codes.subarray(i * levels, (i + 1) * levels), interactions, levels);
   return {
     status: 'completed',
     steps: levels,

@@ -346,7 +346,7 @@ export class SeedMethod {
   /** Coherence of the final IDs with user behaviour (design §4), or null without interactions. */
   coherence(codes: Int32Array, levels: number): CoherenceAtDepth[] | null {
     if (!this.interactions) return null;
-    return coherence((i) => codes.subarray(i * levels, (i + 1) * levels), this.interactions, levels, Random.derive(this.config.train.seed, 'coherence'));
+    return coherence((i) => codes.subarray(i * levels, (i + 1) * levels), this.interactions, levels);
   }
 
   getState(): Record<string, unknown> {

@@ -15,7 +15,6 @@ export const STREAM_PURPOSES = [
   'batch-order',
   'pair-sampler',
   'dead-code-reinit',
-  'coherence',
   'cooccurrence-svd',
   'text-svd',
   'model-file',
