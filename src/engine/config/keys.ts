@@ -318,7 +318,8 @@ export const KEYS: readonly KeySpec[] = [
       'Scale the term by how uneven each level\'s code use is in the batch (0 when as even as random draws from even ' +
       'use, about 1 − the share of codes in use otherwise): it pulls while use is uneven and stops once it is even. ' +
       'Without it the gradient-weighted term keeps its full share of pull on an even level, pushing residuals off ' +
-      'their codes for noise-level evenness (studies/recipe/README.md, "Where the reconstruction cost comes from").',
+      'their codes for noise-level evenness (studies/recipe/README.md, "Where the reconstruction cost comes from"). ' +
+      'A level with only a few dead codes gets a weak pull (about their share): `dead_codes.reinit` revives those.',
   },
   {
     path: 'balance.weighting', kind: 'enum', default: 'gradient', values: ['fixed', 'gradient'],
