@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   if (!data.interactions) throw new Error(`${seqs}: no interactions`);
   const mined = keptPairs(data.interactions.train, data.catalog.items.map((i) => i.id), cfg.collab.pairs);
   console.log(`items ${f.rows}, kept pairs ${mined.kept}`);
-  const rnd = Random.derive(0, 'coherence');
+  const rnd = Random.derive(0, 'diagnostics/random-pairs');
   stats('features x', f.data, f.dim, mined.a, mined.b, rnd);
   const model = new RqVae(tf, { inputDim: f.dim, encoder: [512, 256, 128], latentDim: 32, codebookSizes: [256, 256, 256] }, Random.derive(0, 'model-init'));
   const z = tf.tidy(() => model.encode(tf.tensor2d(f.data, [f.rows, f.dim])).dataSync() as Float32Array);

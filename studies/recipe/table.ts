@@ -19,7 +19,7 @@ import type { LossesEvent, RunSummary } from '../../src/protocol';
 import { pairedBootstrap } from '../../src/engine/eval/bootstrap';
 import { readRanks } from '../../src/engine/eval/compareRuns';
 import { perUser } from '../../src/engine/eval/metrics';
-import { loadExperiment } from '../../src/engine/config';
+import { loadRunConfig } from '../../src/engine/config';
 import { loadDataset } from '../../src/engine/data/dataset';
 import { coherence, type CoherenceAtDepth } from '../../src/engine/diagnostics/coherence';
 import { readSemanticIds } from '../../src/engine/ids/semanticIdsFile';
@@ -113,7 +113,7 @@ function timesChance(tails: { accuracy: number; chance: number }[]): string {
  */
 const datasets = new Map<string, Promise<Dataset>>();
 async function coherenceOf(dir: string): Promise<CoherenceAtDepth[] | null> {
-  const config = await loadExperiment(path.join(dir, 'config.yaml'));
+  const config = await loadRunConfig(dir);
   if (!config.data.interactions) return null;
   const key = JSON.stringify(config.data);
   if (!datasets.has(key)) datasets.set(key, loadDataset(config.data));
@@ -219,6 +219,8 @@ function writeTables(coherences: Map<string, CoherenceAtDepth[] | null>): void {
     ['baseline', 'rkmeans'],
     ['fused-plain', 'full-fused-items'],
     ['full-fused', 'full-fused-items'],
+    ['full-fused', 'full-fused-fade'],
+    ['fused-plain', 'full-fused-fade'],
   ].map(([a, b]) => [variantSide(a), variantSide(b)]);
   if (sasrecSide) for (const v of ['full', 'full-fused', 'rkmeans']) pairs.push([variantSide(v), sasrecSide]);
   const pairedLines = [

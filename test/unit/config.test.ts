@@ -10,6 +10,7 @@ import {
   ExperimentError,
   formatProblem,
   loadExperiment,
+  loadRunConfig,
   parseExperiment,
   withOverrides,
 } from '../../src/engine/config/validate';
@@ -635,6 +636,31 @@ describe('serializeConfig', () => {
     assert.ok(config);
     const yaml = serializeConfig(config);
     for (const k of KEYS) assert.ok(yaml.includes(`${k.path.split('.').pop()}:`), k.path);
+  });
+});
+
+describe('a run\'s resolved config.yaml', () => {
+  test('a key added after the run takes the value that reproduces it, not today\'s default', async () => {
+    const config = parse('name: demo\nbalance: { weight: 0.1 }\n').config;
+    assert.ok(config);
+    assert.equal(config.balance.fade, true); // today's default
+    // Written before balance.fade existed: the run trained without it.
+    const older = serializeConfig(config).replace(/^ {2}fade: true\n/m, '');
+    assert.ok(!older.includes('fade:'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'semid-runconfig-'));
+    try {
+      const file = path.join(dir, 'config.yaml');
+      assert.equal(parseExperiment(older, file, { checkFiles: false }).config?.balance.fade, true);
+      fs.writeFileSync(file, older);
+      const run = await loadRunConfig(dir);
+      assert.equal(run.balance.fade, false);
+      assert.equal(run.balance.weight, 0.1);
+      // A key the file has is read as written.
+      fs.writeFileSync(file, serializeConfig(config));
+      assert.equal((await loadRunConfig(dir)).balance.fade, true);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

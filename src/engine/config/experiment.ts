@@ -135,7 +135,7 @@ export function defaultConfig(): Omit<ExperimentConfig, 'name'> {
       pairs: { window: 5, min_count: 2, criterion: 'llr', threshold: null, max_per_item: null, file: null },
     },
     dead_codes: { reinit: false, window: 200, min_usage: 1 },
-    balance: { weight: 0, temperature: 0.1, temperature_mode: 'relative', weighting: 'gradient', fade: false },
+    balance: { weight: 0, temperature: 0.1, temperature_mode: 'relative', weighting: 'gradient', fade: true },
     engine: { backend: 'auto', threads: null },
     output: { dir: 'runs' },
     eval: {

@@ -313,7 +313,7 @@ export const KEYS: readonly KeySpec[] = [
       'it works with `balance.weighting: gradient`.',
   },
   {
-    path: 'balance.fade', kind: 'bool', default: false, hashOmittedAt: false,
+    path: 'balance.fade', kind: 'bool', default: true, hashOmittedAt: false,
     description:
       'Scale the term by how uneven each level\'s code use is in the batch (0 when as even as random draws from even ' +
       'use, about 1 − the share of codes in use otherwise): it pulls while use is uneven and stops once it is even. ' +

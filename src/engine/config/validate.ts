@@ -12,6 +12,7 @@ import { Entry, Positions, ProblemList } from './located';
 import { ConfigProblem, ExperimentError, NO_POSITION, ProblemRange } from './problems';
 import { getPath, hint, resolveEntries } from './resolve';
 import { closest, suggestKey } from './suggest';
+import { RUN_FILES } from '../../protocol/runLayout';
 
 export type { ConfigProblem, ProblemRange } from './problems';
 export { ExperimentError, formatProblem, NO_POSITION } from './problems';
@@ -21,6 +22,12 @@ export interface ParseOptions {
   overrides?: string[];
   /** Check that data files exist (default true). The extension may turn it off while typing. */
   checkFiles?: boolean;
+  /**
+   * The file is a run's resolved config.yaml, which lists every key the engine had: a key
+   * it lacks was added after the run, so it takes the value that reproduces the run (its
+   * `hashOmittedAt`), not today's default, which may differ (balance.fade).
+   */
+  runConfig?: boolean;
 }
 
 export interface ParseResult {
@@ -61,6 +68,13 @@ export function parseExperiment(text: string, filePath: string, opts: ParseOptio
 
   const entries = new Map<string, Entry>();
   collect(top, '', doc, positions, problems, entries);
+  if (opts.runConfig) {
+    const at = positions.of(top) ?? { line: 1, col: 1, endLine: 1, endCol: 1 };
+    for (const spec of KEYS) {
+      if (spec.hashOmittedAt === undefined || entries.has(spec.path)) continue;
+      entries.set(spec.path, { value: spec.hashOmittedAt, node: null, range: at, keyRange: at, origin: null, fromBase: false });
+    }
+  }
   for (const arg of opts.overrides ?? []) {
     const parsed = parseSetArgument(arg, problems);
     if (parsed !== null) entries.set(parsed.key, parsed.entry);
@@ -233,6 +247,8 @@ function flowText(v: unknown): string {
 
 export interface LoadOptions {
   checkFiles?: boolean;
+  /** See ParseOptions.runConfig; `loadRunConfig` sets it. */
+  runConfig?: boolean;
   /** Receives each warning and info (errors are thrown instead). Without it they are dropped. */
   onProblem?: (problem: ConfigProblem) => void;
 }
@@ -253,8 +269,16 @@ export async function loadExperiment(filePath: string, overrides: string[] = [],
       code === 'ENOENT' ? 'the file does not exist' : code === 'EISDIR' ? 'this is a folder, not an experiment file' : err instanceof Error ? err.message : String(err);
     throw new ExperimentError(file, [{ severity: 'error', key: null, message: `cannot read the experiment file: ${reason}`, range: NO_POSITION }]);
   }
-  const { config, problems } = parseExperiment(text, file, { overrides, checkFiles: opts.checkFiles });
+  const { config, problems } = parseExperiment(text, file, { overrides, checkFiles: opts.checkFiles, runConfig: opts.runConfig });
   if (config === null) throw new ExperimentError(file, problems);
   for (const p of problems) opts.onProblem?.(p);
   return config;
+}
+
+/**
+ * A run directory's resolved experiment (config.yaml), as the run was made: keys added
+ * since take the value that reproduces it (ParseOptions.runConfig).
+ */
+export function loadRunConfig(runDir: string, overrides: string[] = [], opts: Omit<LoadOptions, 'runConfig'> = {}): Promise<ExperimentConfig> {
+  return loadExperiment(path.join(runDir, RUN_FILES.config), overrides, { checkFiles: false, ...opts, runConfig: true });
 }

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadExperiment } from '../config';
+import { loadRunConfig } from '../config';
 import { loadCatalog } from '../data/catalog';
 import { RUN_FILES } from '../../protocol/runLayout';
 import { buildTokenizerOnnx } from './onnxGraph';
@@ -32,7 +32,7 @@ export async function exportRun(runDir: string, outDir: string, producerVersion:
   if (!fs.existsSync(modelDir)) throw new ExportInputError(modelDir, 'missing: this run has no trained model (it did not complete, or it is not a run directory)');
   if (!fs.existsSync(configFile)) throw new ExportInputError(configFile, 'missing: the run directory has no resolved experiment');
   const stored = readStoredModel(modelDir);
-  const config = await loadExperiment(configFile, [], { checkFiles: false });
+  const config = await loadRunConfig(runDir);
   const runId = path.basename(runDir);
 
   const outputs = new Map<string, Uint8Array | string>();

@@ -4,7 +4,7 @@
  * is optional: when it cannot be read (moved data) IDs still work, titles do not.
  */
 import * as path from 'node:path';
-import { loadExperiment } from '../config';
+import { loadRunConfig } from '../config';
 import { loadCatalog } from '../data/catalog';
 import type { Catalog } from '../data/types';
 import { buildInspectIndex, catalogTitles, type InspectIndex } from '../diagnostics/inspect';
@@ -16,7 +16,7 @@ export type RunCatalog = { catalog: Catalog; problem: null } | { catalog: null; 
 
 export async function loadRunCatalog(dir: string): Promise<RunCatalog> {
   try {
-    const config = await loadExperiment(path.join(dir, RUN_FILES.config), [], { checkFiles: false });
+    const config = await loadRunConfig(dir);
     return { catalog: await loadCatalog(config.data.items, config.data.id_field), problem: null };
   } catch (err) {
     return { catalog: null, problem: err instanceof Error ? err.message : String(err) };

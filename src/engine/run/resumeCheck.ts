@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RunSummary } from '../../protocol';
-import { canonicalJson, loadExperiment, type ExperimentConfig } from '../config';
+import { canonicalJson, loadRunConfig, type ExperimentConfig } from '../config';
 import { readSummary } from './runDirectory';
 import { RUN_FILES } from '../../protocol/runLayout';
 import { liveStatusOf } from './liveness';
@@ -26,7 +26,7 @@ export async function checkResume(runDir: string, config: ExperimentConfig): Pro
   }
   const summary = readSummary(runDir);
   refuseCompleted(runDir, summary);
-  const original = await loadExperiment(path.join(runDir, RUN_FILES.config), [], { checkFiles: false });
+  const original = await loadRunConfig(runDir);
   const differences = configDifferences(original, config);
   if (differences.length > 0) {
     const listed = differences.slice(0, MAX_LISTED).map((d) => `  ${d.key}: ${d.run} in the run, ${d.now} now`);

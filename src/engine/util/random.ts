@@ -15,6 +15,7 @@ export const STREAM_PURPOSES = [
   'batch-order',
   'pair-sampler',
   'dead-code-reinit',
+  'diagnostics',
   'cooccurrence-svd',
   'text-svd',
   'model-file',

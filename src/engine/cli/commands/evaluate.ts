@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { loadExperiment, formatProblem } from '../../config';
+import { loadRunConfig, formatProblem } from '../../config';
 import type { BackendRequest } from '../../config/experiment';
 import { initBackend } from '../../tf/backend';
 import { readSummary } from '../../run/runDirectory';
@@ -34,7 +34,7 @@ export async function evalCommand(args: string[]): Promise<number> {
     throw new EvalInputError(`${runDir} is not a run directory: ${(e as Error).message}`);
   }
   if (summaryStatus !== 'completed') throw new EvalInputError(`${runDir}: the run is ${summaryStatus}, not completed; finish it first (semid train ... --resume ${runDir})`);
-  const config = await loadExperiment(configFile, overrides, { onProblem: (p) => process.stderr.write(`${formatProblem(configFile, p)}\n`) });
+  const config = await loadRunConfig(runDir, overrides, { checkFiles: true, onProblem: (p) => process.stderr.write(`${formatProblem(configFile, p)}\n`) });
   if (config.data.interactions === null) {
     throw new EvalInputError(`${runDir}: its experiment has no data.interactions, so there are no users' next items to evaluate retrieval on; set data.interactions in the experiment and train again`);
   }

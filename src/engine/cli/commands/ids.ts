@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadExperiment } from '../../config';
+import { loadRunConfig, type ExperimentConfig } from '../../config';
 import { loadCatalog } from '../../data/catalog';
 import { loadEmbeddings } from '../../data/embeddings';
 import { loadDataset, alignEmbeddings } from '../../data/dataset';
@@ -37,7 +37,7 @@ export async function idsCommand(args: string[]): Promise<number> {
   const itemsFile = values.items !== undefined ? existingFile(values.items, '--items') : null;
   const embeddingsFile = values.embeddings !== undefined ? existingFile(values.embeddings, '--embeddings') : null;
   const outFile = values.out !== undefined ? outputFile(values.out, '--out') : null;
-  const config = await loadExperiment(path.join(runDir, RUN_FILES.config), [], { checkFiles: false });
+  const config = await loadRunConfig(runDir);
   if (config.model.type === 'rkmeans') {
     throw new PathError(`run directory ${runDir} is a residual k-means run (model.type: rkmeans): it has no network for semid ids; its IDs are in ${RUN_FILES.semanticIds}`);
   }
@@ -103,14 +103,14 @@ export async function idsCommand(args: string[]): Promise<number> {
 }
 
 /** Ids for a binary (.f32/.npy) embeddings file, which carries none: --items, in row order. */
-async function idsForBinaryEmbeddings(config: Awaited<ReturnType<typeof loadExperiment>>, itemsFile: string | null): Promise<string[]> {
+async function idsForBinaryEmbeddings(config: ExperimentConfig, itemsFile: string | null): Promise<string[]> {
   if (!itemsFile) throw new UsageError('binary --embeddings (.f32, .npy) carry no item ids: give --items with one item per embedding row, in row order', 'ids');
   const catalog = await loadCatalog(path.resolve(itemsFile), config.data.id_field);
   return catalog.items.map((it) => it.id);
 }
 
 async function itemsToAssign(
-  config: Awaited<ReturnType<typeof loadExperiment>>,
+  config: ExperimentConfig,
   itemsFile: string | null,
   embeddingsFile: string | null,
 ): Promise<{ ids: string[]; features: EmbeddingMatrix }> {

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadExperiment } from '../../config';
+import { loadRunConfig } from '../../config';
 import { loadCatalog } from '../../data/catalog';
 import { readSemanticIds } from '../../ids/semanticIdsFile';
 import { readSummary } from '../../run/runDirectory';
@@ -30,7 +30,7 @@ export async function inspectCommand(args: string[]): Promise<number> {
     process.stderr.write(`warning: ${state}\n`);
   }
   const sids = await readSemanticIds(idsFile);
-  const config = await loadExperiment(path.join(runDir, RUN_FILES.config), [], { checkFiles: false });
+  const config = await loadRunConfig(runDir);
   let titles: (string | null)[] | undefined;
   let fields: (Record<string, unknown> | null)[] | undefined;
   let problem: string | null = null;
