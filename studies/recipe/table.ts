@@ -17,7 +17,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LossesEvent, RunSummary } from '../../src/protocol';
 import { pairedBootstrap } from '../../src/engine/eval/bootstrap';
-import { readRanks } from '../../src/engine/eval/compareRuns';
+import { pairByUser, readRanks } from '../../src/engine/eval/compareRuns';
 import { perUser } from '../../src/engine/eval/metrics';
 import { loadRunConfig } from '../../src/engine/config';
 import { loadDataset } from '../../src/engine/data/dataset';
@@ -249,20 +249,15 @@ function writeTables(coherences: Map<string, CoherenceAtDepth[] | null>): void {
         const ranksA = testRanks(A.dirFor(seed) as string, A.model);
         const ranksB = testRanks(B.dirFor(seed) as string, B.model);
         if (!ranksA || !ranksB) continue;
-        const index = new Map(ranksB.users.map((u, i) => [u, i]));
-        const xa: number[] = [];
-        const xb: number[] = [];
-        ranksA.users.forEach((u, i) => {
-          const j = index.get(u);
-          if (j === undefined) return;
-          xa.push(ranksA.test[i]);
-          xb.push(ranksB.test[j]);
+        const paired = pairByUser(ranksA.users, ranksA.test, ranksB.users, ranksB.test);
+        const [ya, yb] = [perUser(paired.a, metric), perUser(paired.b, metric)];
+        paired.users.forEach((u, k) => {
           const s = sums.get(u) ?? { d: 0, n: 0 };
-          s.d += perUser([ranksB.test[j]], metric)[0] - perUser([ranksA.test[i]], metric)[0];
+          s.d += yb[k] - ya[k];
           s.n += 1;
           sums.set(u, s);
         });
-        const d = pairedBootstrap(perUser(xa, metric), perUser(xb, metric), { samples: 2000, seed: 0 });
+        const d = pairedBootstrap(ya, yb, { samples: 2000, seed: 0 });
         seedRows.push({ seed, ...d });
         perSeed.push(`seed ${seed}: ${signed(d.difference)} [${signed(d.low)}, ${signed(d.high)}]`);
       }

@@ -51,15 +51,7 @@ export function compareRuns(runA: string, runB: string, opts: CompareOptions = {
   const b = readRanks(runB);
   const ranksA = pick(a, modelA, split, runA);
   const ranksB = pick(b, modelB, split, runB);
-  const indexB = new Map(b.users.map((u, i) => [u, i]));
-  const pairedA: number[] = [];
-  const pairedB: number[] = [];
-  a.users.forEach((user, i) => {
-    const j = indexB.get(user);
-    if (j === undefined) return;
-    pairedA.push(ranksA[i]);
-    pairedB.push(ranksB[j]);
-  });
+  const { a: pairedA, b: pairedB } = pairByUser(a.users, ranksA, b.users, ranksB);
   if (pairedA.length === 0) throw new EvalInputError(`${runA} and ${runB} have no evaluated user in common`);
   const metrics = METRIC_NAMES.map((metric) => {
     const x = perUser(pairedA, metric);
@@ -67,6 +59,25 @@ export function compareRuns(runA: string, runB: string, opts: CompareOptions = {
     return { metric, a: mean(x), b: mean(y), ...pairedBootstrap(x, y, { samples: opts.samples ?? 2000, seed: opts.seed ?? 0 }) };
   });
   return { a: { run: runA, model: modelA }, b: { run: runB, model: modelB }, split, users: pairedA.length, metrics };
+}
+
+/** The users both evaluations ranked, in A's order, with each side's rank for them. */
+export function pairByUser(
+  usersA: readonly string[],
+  ranksA: ArrayLike<number>,
+  usersB: readonly string[],
+  ranksB: ArrayLike<number>,
+): { users: string[]; a: number[]; b: number[] } {
+  const indexB = new Map(usersB.map((u, i) => [u, i]));
+  const out = { users: [] as string[], a: [] as number[], b: [] as number[] };
+  usersA.forEach((user, i) => {
+    const j = indexB.get(user);
+    if (j === undefined) return;
+    out.users.push(user);
+    out.a.push(ranksA[i]);
+    out.b.push(ranksB[j]);
+  });
+  return out;
 }
 
 function pick(file: EvalRanksFile, model: EvalModelName, split: 'valid' | 'test', run: string): number[] {
