@@ -99,6 +99,24 @@ test('a garbled tensor manifest is named', async () => {
   }, /not valid JSON/);
 });
 
+test('a config.yaml edited after the checkpoint is refused before the run is touched', async () => {
+  restore();
+  const configFile = path.join(runDir, 'config.yaml');
+  const original = fs.readFileSync(configFile, 'utf8');
+  assert.match(original, /^  lr: 0\.001$/m);
+  fs.writeFileSync(configFile, original.replace(/^  lr: 0\.001$/m, '  lr: 0.002'));
+  const before = fs.readFileSync(path.join(runDir, 'summary.json'), 'utf8');
+  try {
+    // The arguments agree with the edited file, so only the checkpoint can tell.
+    const result = await runCli(['train', EXAMPLE, ...SMALL, '--set', 'train.lr=0.002', '--out', out, '--resume', runDir]);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /checkpoint was made with configuration hash \w+ .*was config\.yaml edited\?/);
+    assert.equal(fs.readFileSync(path.join(runDir, 'summary.json'), 'utf8'), before, 'the run is left as it was');
+  } finally {
+    fs.writeFileSync(configFile, original);
+  }
+});
+
 test('the intact checkpoint resumes (the checks refuse only what is wrong)', async () => {
   restore();
   const result = await runCli(['train', EXAMPLE, ...SMALL, '--out', out, '--resume', runDir]);

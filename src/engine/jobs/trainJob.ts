@@ -15,6 +15,7 @@ import { writeFileAtomic } from '../run/atomicWrite';
 import { RunLock } from '../run/runLock';
 import { HeartbeatWriter } from '../run/heartbeat';
 import { checkResume, refuseCompleted } from '../run/resumeCheck';
+import { RunRefusedError } from '../run/runRefused';
 import { hasCheckpoint, verifyCheckpoint } from '../train/checkpoint';
 import { Cancellation, RunStopped } from '../util/cancellation';
 import { trainRqVae } from '../train/trainer';
@@ -80,12 +81,21 @@ export async function runTrainJob(request: TrainJobRequest, listener: JobListene
       // Before the run is marked running: a corrupt checkpoint leaves it as it was.
       if (hasCheckpoint(runDir)) {
         const items = dataset.catalog.items.length;
-        verifyCheckpoint(runDir, {
+        const state = verifyCheckpoint(runDir, {
           items,
           levels: config.model.levels,
           stepsPerEpoch: Math.ceil(items / Math.min(config.train.batch_size, items)),
           epochs: config.train.epochs,
         });
+        // checkResume compared what is given now with config.yaml; this catches a
+        // config.yaml edited after the checkpoint was written.
+        if (state.configHash !== hash) {
+          throw new RunRefusedError(
+            `cannot resume ${runDir}: its checkpoint was made with configuration hash ${state.configHash} (summary.json's config_hash ` +
+              `${current.config_hash}), but ${path.join(runDir, RUN_FILES.config)} and the arguments given now resolve to ${hash}: ` +
+              `was config.yaml edited? Restore the configuration the run was started with, or start a new run`,
+          );
+        }
       }
       summary = { ...current, status: 'running', finished_at: null, backend: runtime.backend };
     } catch (e) {
