@@ -103,8 +103,8 @@ test('a config.yaml edited after the checkpoint is refused before the run is tou
   restore();
   const configFile = path.join(runDir, 'config.yaml');
   const original = fs.readFileSync(configFile, 'utf8');
-  assert.match(original, /^  lr: 0\.001$/m);
-  fs.writeFileSync(configFile, original.replace(/^  lr: 0\.001$/m, '  lr: 0.002'));
+  assert.match(original, /^ {2}lr: 0\.001$/m);
+  fs.writeFileSync(configFile, original.replace(/^ {2}lr: 0\.001$/m, '  lr: 0.002'));
   const before = fs.readFileSync(path.join(runDir, 'summary.json'), 'utf8');
   try {
     // The arguments agree with the edited file, so only the checkpoint can tell.
